@@ -1,0 +1,1 @@
+"""Bawaba core: domain and persistence. Knows nothing of HTTP or of any channel."""

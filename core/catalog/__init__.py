@@ -1,0 +1,1 @@
+"""The service catalogue: file format, loading, and the in-memory read model."""

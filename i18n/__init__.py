@@ -1,0 +1,1 @@
+"""Arabic and English: gettext catalogues, locale negotiation, the Arabic text normaliser."""

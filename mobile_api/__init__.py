@@ -1,0 +1,30 @@
+"""JSON API for the native app (Flask-RESTX, OpenAPI at /api/v1/swagger.json)."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_restx import Api
+
+from mobile_api import catalog, ops
+from mobile_api.errors import error_response, parts_for
+
+
+def _api(blueprint: Blueprint) -> Api:
+    api = Api(
+        blueprint, version="1.0", title="Bawaba API",
+        description="Qatar's government e-services for the native app. Arabic first: "
+                    "?lang=ar|en, else Accept-Language, else Arabic.",
+        doc="/docs", default_mediatype="application/json",
+    )
+    api.add_namespace(catalog.ns)
+    # RESTX catches errors inside its routes before Flask does: give it the same handlers.
+    api.errorhandler(Exception)(parts_for)
+    return api
+
+
+def register(app: Flask) -> None:
+    blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+    app.extensions["bawaba_api"] = _api(blueprint)
+    app.register_blueprint(blueprint)
+    app.register_blueprint(ops.bp)
+    # Everything outside RESTX (unknown paths, other channels' JSON) gets the same shape.
+    app.register_error_handler(Exception, error_response)

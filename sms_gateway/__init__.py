@@ -1,0 +1,10 @@
+"""SMS over Twilio (outbound sender, delivery receipts, inbound commands) and USSD menus."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from sms_gateway import status_callbacks
+
+    app.register_blueprint(status_callbacks.bp)
