@@ -57,6 +57,45 @@ def catalog_load(file: Path | None) -> None:
     click.echo(f"catalogue version {report.version}")
 
 
+
+
+agency_cli = click.Group("agency", help="Agencies and their API keys.")
+staff_cli = click.Group("staff", help="Agency staff accounts.")
+
+
+@agency_cli.command("create-key")
+@click.argument("agency")
+def agency_create_key(agency: str) -> None:
+    """Create an API key for AGENCY; it is shown once, as the last word printed."""
+    from core.errors import DomainError
+    from core.identity import create_api_key
+
+    try:
+        key = create_api_key(agency)
+    except DomainError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"API key for {agency.upper()} (store it now; it cannot be shown again): {key}")
+
+
+@staff_cli.command("create")
+@click.argument("phone")
+@click.argument("agency")
+@click.argument("role")
+def staff_create(phone: str, agency: str, role: str) -> None:
+    """Create (or update) a staff account: PHONE AGENCY viewer|officer|manager."""
+    from core.errors import DomainError
+    from core.identity import create_staff
+
+    try:
+        staff = create_staff(phone, agency, role)
+    except DomainError as exc:
+        details = "; ".join(f"{k}: {v.text % v.params}" for k, v in exc.fields.items())
+        click.echo(f"error: {exc} {details}".strip(), err=True)
+        sys.exit(1)
+    click.echo(f"staff {staff.id} ({staff.phone}) is {role} at {agency.upper()}")
+
+
 def register(app: Flask) -> None:
-    app.cli.add_command(db_cli)
-    app.cli.add_command(catalog_cli)
+    for group in (db_cli, catalog_cli, agency_cli, staff_cli):
+        app.cli.add_command(group)

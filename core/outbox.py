@@ -6,7 +6,6 @@ never imports a channel.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ from core.db import transaction
 from core.models.outbox import FINAL, PENDING, PROGRESS, OutboxMessage, SmsOptOut
 from core.phones import normalize_mobile
 from core.queues import get_queue
+from core.times import utcnow as now
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ RETRY_INTERVALS = [5, 30, 120, 600, 1800]
 MAX_ATTEMPTS = len(RETRY_INTERVALS) + 1
 JOB_TIMEOUT = 60
 _AFTER_COMMIT = "bawaba_outbox_enqueue"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def queue_for(channel: str, kind: str) -> str:

@@ -58,8 +58,8 @@ _COVER_TIER = 1_000.0
 _MAX_SCORE = 999.999
 
 _HASH_BITS = 40
-_TID_BITS = 24
-_TID_MASK = (1 << _TID_BITS) - 1
+_ID_BITS = 24
+_ID_MASK = (1 << _ID_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -205,10 +205,14 @@ _SYNONYMS = _Synonyms(SYNONYM_GROUPS)
 
 @dataclass
 class _QueryToken:
-    surface: str
-    term: str
-    weight: float = 1.0  # < 1 when the term was corrected to a synonym-table term
+    surface: str  # normalised, as typed
+    typed_term: str  # analysed
+    term: str = ""  # typed_term, or the synonym-table term it was corrected to
+    weight: float = 1.0  # < 1 when the term was corrected
     alts: dict[int, float] = field(default_factory=dict)  # term id -> weight
+
+    def __post_init__(self) -> None:
+        self.term = self.term or self.typed_term
 
 
 @dataclass(frozen=True)
@@ -297,9 +301,9 @@ class SearchIndex:
     # -- planning -------------------------------------------------------------------------
 
     def _plan(self, tokens: list[_QueryToken]) -> _Plan:
-        exact_key = "\x1f".join(t.term for t in tokens)
-        if not all(t.term in self._term_ids for t in tokens):
-            exact_key = None
+        exact_key: str | None = None
+        if all(t.term in self._term_ids for t in tokens):
+            exact_key = "\x1f".join(t.term for t in tokens)
         for token in tokens:
             self._correct_to_synonym(token)
         spans = self._synonym_alternatives(tokens)
@@ -339,36 +343,49 @@ class SearchIndex:
         tid = self._term_ids.get(token.term)
         if tid is not None:
             _add_alt(token.alts, tid, token.weight)
+        if token.typed_term in self._term_ids:
             return
         max_d = _max_typos(token.surface)
         if max_d:
-            for tid, distance in self._fuzzy(token.term, max_d):
-                _add_alt(token.alts, tid, token.weight * _W_FUZZY[distance])
+            for tid, distance in self._fuzzy(token, max_d):
+                _add_alt(token.alts, tid, _W_FUZZY[distance])
 
-    def _fuzzy(self, term: str, max_d: int) -> list[tuple[int, int]]:
-        candidates: set[int] = set()
-        for variant in _deletes(term, max_d) | {term}:
-            tid = self._term_ids.get(variant)
-            if tid is not None:
-                candidates.add(tid)
-            candidates.update(self._deleted_from(variant))
-        scored = []
-        for tid in candidates:
-            distance = _osa_distance(term, self._terms_by_id[tid], max_d)
-            if distance <= max_d:
-                scored.append((distance, -self._df(tid), tid))
-        if not scored:
+    def _fuzzy(self, token: _QueryToken, max_d: int) -> list[tuple[int, int]]:
+        """Vocabulary terms whose term or surface form is within max_d edits of the query's."""
+        best: dict[int, int] = {}
+        for word_id in self._typo_candidates(token, max_d):
+            word, typed = self._typo_word(word_id, token)
+            distance = _osa_distance(typed, word, max_d)
+            tid = self._word_tid(word_id)
+            if distance <= max_d and distance < best.get(tid, max_d + 1):
+                best[tid] = distance
+        if not best:
             return []
-        closest = min(s[0] for s in scored)
-        chosen = sorted(s for s in scored if s[0] == closest)
-        return self._within_budget([(tid, d) for d, _df, tid in chosen][:_FUZZY_MAX_TERMS])
+        closest = min(best.values())
+        chosen = sorted((-self._df(t), t) for t, d in best.items() if d == closest)
+        return self._within_budget([(tid, closest) for _df, tid in chosen][:_FUZZY_MAX_TERMS])
 
-    def _deleted_from(self, variant: str) -> Iterator[int]:
-        low = _hash40(variant) << _TID_BITS
-        start = bisect_left(self._deletes, low)
-        end = bisect_left(self._deletes, low + (1 << _TID_BITS), start)
-        for packed in self._deletes[start:end]:
-            yield packed & _TID_MASK
+    def _typo_candidates(self, token: _QueryToken, max_d: int) -> set[int]:
+        variants = _deletes(token.typed_term, max_d) | _deletes(token.surface, max_d)
+        variants |= {token.typed_term, token.surface}
+        candidates: set[int] = set()
+        for variant in variants:
+            low = _hash40(variant) << _ID_BITS
+            start = bisect_left(self._deletes, low)
+            end = bisect_left(self._deletes, low + (1 << _ID_BITS), start)
+            candidates.update(packed & _ID_MASK for packed in self._deletes[start:end])
+        return candidates
+
+    def _typo_word(self, word_id: int, token: _QueryToken) -> tuple[str, str]:
+        # Word ids below the term count are index terms (compare stems), the rest are
+        # surface forms (compare what was typed).
+        if word_id < len(self._terms_by_id):
+            return self._terms_by_id[word_id], token.typed_term
+        return self._surfaces[word_id - len(self._terms_by_id)], token.surface
+
+    def _word_tid(self, word_id: int) -> int:
+        n_terms = len(self._terms_by_id)
+        return word_id if word_id < n_terms else self._surface_tids[word_id - n_terms]
 
     def _prefix_alternatives(self, token: _QueryToken) -> None:
         found: set[int] = set()
@@ -381,7 +398,8 @@ class SearchIndex:
 
     def _within_budget(self, expansions: list[tuple[int, int]]) -> list[tuple[int, int]]:
         # Expansions come best first; rare words are cheap, very common ones are capped.
-        kept, read = [], 0
+        kept: list[tuple[int, int]] = []
+        read = 0
         for tid, extra in expansions:
             read += self._df(tid)
             if read > _EXPANSION_POSTINGS_CAP and kept:
@@ -563,7 +581,7 @@ class _Builder:
         index._sorted_terms = terms
         index._sorted_term_tids = array("i", (self.term_ids[t] for t in terms))
         index._terms_by_id = list(self.term_ids)  # ids were handed out in insertion order
-        index._deletes = _deletion_index(self.term_ids)
+        index._deletes = _deletion_index(index._terms_by_id, surfaces)
         return index
 
     def _field_factors(self) -> list[list[float]]:
@@ -596,13 +614,20 @@ class _Builder:
         self.p_docs, self.p_tfs = [], []
 
 
-def _deletion_index(term_ids: dict[str, int]) -> array:
-    """Sorted (40-bit hash of a deletion variant << 24 | term id) for typo look-ups."""
+def _deletion_index(terms: list[str], surfaces: list[str]) -> array:
+    """Sorted (40-bit hash of a word or deletion variant << 24 | word id) for typo look-ups.
+
+    Word ids 0..len(terms)-1 are index terms, the next ones surface forms. A surface that is
+    its own term is left out: the term already stands for it.
+    """
     packed: list[int] = []
-    for term, tid in term_ids.items():
-        if len(term) < 3 or term.isdigit() or tid > _TID_MASK:
+    for word_id, word in enumerate(terms + surfaces):
+        if len(word) < 3 or word.isdigit() or word_id > _ID_MASK:
             continue
-        depth = 2 if len(term) >= 6 else 1
-        packed.extend((_hash40(v) << _TID_BITS) | tid for v in _deletes(term, depth))
+        if word_id >= len(terms) and analyze(word) == word:
+            continue
+        variants = _deletes(word, 2 if len(word) >= 6 else 1)
+        variants.add(word)
+        packed.extend((_hash40(v) << _ID_BITS) | word_id for v in variants)
     packed.sort()
     return array("Q", packed)

@@ -12,7 +12,7 @@ from limits.strategies import MovingWindowRateLimiter
 from core.redis_conn import resolve_redis_url
 
 
-def _limits_url(redis_url: str) -> str:
+def limits_url(redis_url: str) -> str:
     # `limits` spells unix sockets redis+unix:///path; redis-py uses unix:///path?db=N.
     if redis_url.startswith("unix://"):
         return "redis+unix://" + redis_url[len("unix://"):].split("?")[0]
@@ -21,7 +21,7 @@ def _limits_url(redis_url: str) -> str:
 
 @functools.cache
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(storage_from_string(_limits_url(redis_url)))
+    return MovingWindowRateLimiter(storage_from_string(limits_url(redis_url)))
 
 
 def wait_for_slot(name: str, per_second: int, max_wait: float = 30.0) -> bool:

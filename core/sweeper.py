@@ -35,7 +35,7 @@ def _is_alive(job: Job, now: dt.datetime) -> bool:
         return True
     if status == JobStatus.STARTED and job.started_at is not None:
         # A job cannot outlive its timeout; past that, its worker died (e.g. SIGKILL).
-        started = job.started_at.replace(tzinfo=dt.timezone.utc)
+        started = job.started_at.replace(tzinfo=dt.UTC)
         return now - started < dt.timedelta(seconds=2 * outbox.JOB_TIMEOUT)
     return False
 

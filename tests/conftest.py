@@ -88,7 +88,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory, twilio_fake: TwilioFake
 @pytest.fixture(scope="session")
 def database(settings: Settings) -> Iterator[None]:
     reset_schema()
-    load_catalog(Path(os.environ["TMP_CAT"]) if os.environ.get("TMP_CAT") else None)
+    load_catalog()
     yield
 
 

@@ -156,7 +156,7 @@ def bump_version(session: Session, source: str) -> int:
         meta = CatalogMeta(id=1, version=0)
         session.add(meta)
     meta.version = (meta.version or 0) + 1
-    meta.loaded_at = dt.datetime.now(dt.timezone.utc)
+    meta.loaded_at = dt.datetime.now(dt.UTC)
     meta.source = source
     return meta.version
 

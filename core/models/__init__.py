@@ -1,6 +1,22 @@
 """All tables. Importing this package registers every model on `Base.metadata`."""
+from core.models.access import ApiKey, OtpCode, RefreshToken, StaffMember
+from core.models.cases import (
+    CaseReference,
+    Complaint,
+    ComplaintMessage,
+    IdempotencyRecord,
+    RequestDocument,
+    RequestEvent,
+    ServiceRequest,
+    UsageEvent,
+)
 from core.models.catalog import Agency, CatalogMeta, Category, Office, Service, service_offices
+from core.models.citizens import Citizen, Device, Subscription
 from core.models.outbox import OutboxMessage, SmsOptOut
 
-__all__ = ["Agency", "CatalogMeta", "Category", "Office", "OutboxMessage", "Service",
-           "SmsOptOut", "service_offices"]
+__all__ = [
+    "Agency", "ApiKey", "CaseReference", "CatalogMeta", "Category", "Citizen", "Complaint",
+    "ComplaintMessage", "Device", "IdempotencyRecord", "Office", "OtpCode", "OutboxMessage",
+    "RefreshToken", "RequestDocument", "RequestEvent", "Service", "ServiceRequest",
+    "SmsOptOut", "StaffMember", "Subscription", "UsageEvent", "service_offices",
+]

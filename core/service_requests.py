@@ -1,0 +1,177 @@
+"""Service requests (levels 2-4): submit against the service's form, move through the status
+machine with a history row per change, and tell the citizen each time."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import references, usage
+from core.catalog.records import ServiceRecord
+from core.catalog.snapshot import CatalogSnapshot
+from core.citizens import parse_address
+from core.errors import Conflict, Msg, NotFound, ValidationFailed, invalid
+from core.forms import validate_answers
+from core.identity import Caller
+from core.models import Agency, Citizen, RequestEvent, Service, ServiceRequest
+from core.notifications import notify_citizen
+from core.times import iso
+from i18n.catalogs import N_, pick, t
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("in_review",),
+    "in_review": ("needs_info", "approved", "rejected"),
+    "needs_info": ("in_review",),
+    "approved": ("completed", "dispatched"),
+    "dispatched": ("delivered",),
+}
+STATUSES = ("submitted", "in_review", "needs_info", "approved", "rejected", "completed",
+            "dispatched", "delivered")
+OPEN_STATUSES = ("submitted", "in_review", "needs_info", "approved", "dispatched")
+STATUS_NAMES = {
+    "submitted": N_("submitted"), "in_review": N_("in review"),
+    "needs_info": N_("waiting for more information from you"), "approved": N_("approved"),
+    "rejected": N_("rejected"), "completed": N_("completed"),
+    "dispatched": N_("sent by post"), "delivered": N_("delivered"),
+}
+
+
+def _delivery(svc: ServiceRecord, raw: Any, citizen: Citizen) -> dict[str, Any]:
+    if raw is None:
+        return {"method": "pickup"}
+    if not isinstance(raw, dict) or raw.get("method") not in ("pickup", "post"):
+        raise invalid("delivery.method", N_("Must be one of: %(choices)s."),
+                      choices="pickup, post")
+    if raw["method"] == "pickup":
+        return {"method": "pickup"}
+    if not svc.delivery_available:
+        raise invalid("delivery.method", N_("This service cannot deliver by post."))
+    errors: dict[str, Msg] = {}
+    address = parse_address(raw.get("address") or citizen.address, errors, "delivery.address")
+    if errors or address is None:
+        raise ValidationFailed(fields=errors or {
+            "delivery.address": Msg(N_("Give zone, street and building numbers."))})
+    return {"method": "post", "address": address}
+
+
+def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any,
+           channel: str = "app") -> ServiceRequest:
+    if not isinstance(body, dict):
+        raise ValidationFailed(N_("Send a JSON object."))
+    code = body.get("service_code")
+    svc = catalog.find_service(str(code)) if isinstance(code, str | int) and code else None
+    if svc is None:
+        raise invalid("service_code", N_("Unknown service."))
+    if not svc.accepts_requests:
+        raise invalid("service_code", N_("This service is information only; it takes no "
+                                         "requests."))
+    citizen = session.get(Citizen, caller.id)
+    answers = validate_answers(svc.fields, body.get("fields"))
+    delivery = _delivery(svc, body.get("delivery"), citizen)
+    service = session.scalar(select(Service).where(Service.code == svc.code))
+    request = ServiceRequest(
+        reference=references.issue(session, "request"), citizen_id=citizen.id,
+        service_id=service.id, agency_id=service.agency_id, status="submitted",
+        fields=answers, delivery=delivery, channel=channel)
+    request.history.append(RequestEvent(status="submitted", actor=caller.actor, note=None))
+    session.add(request)
+    usage.record(session, "request_submitted", channel, service_code=svc.code,
+                 agency_code=svc.agency_code)
+    session.flush()
+    return request
+
+
+def find_for_citizen(session: Session, citizen_id: int, reference: str) -> ServiceRequest:
+    request = session.scalar(select(ServiceRequest).where(
+        ServiceRequest.reference == references.clean(reference)))
+    if request is None or request.citizen_id != citizen_id:
+        raise NotFound()  # someone else's request does not exist for this caller
+    return request
+
+
+def find_for_agency(session: Session, agency_id: int, reference: str) -> ServiceRequest:
+    request = session.scalar(select(ServiceRequest).where(
+        ServiceRequest.reference == references.clean(reference)).with_for_update())
+    if request is None or request.agency_id != agency_id:
+        raise NotFound()
+    return request
+
+
+def _note(raw: Any) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = {"ar": raw, "en": raw}
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k, ""), str) for k in ("ar", "en")):
+        raise invalid("note", N_("Give the note as {\"ar\": ..., \"en\": ...}."))
+    note = {k: raw[k].strip()[:2000] for k in ("ar", "en") if raw.get(k)}
+    return note or None
+
+
+def change_status(session: Session, caller: Caller, reference: str, body: Any) -> ServiceRequest:
+    if not isinstance(body, dict) or body.get("status") not in STATUSES:
+        raise invalid("status", N_("Must be one of: %(choices)s."), choices=", ".join(STATUSES))
+    request = find_for_agency(session, caller.agency_id or 0, reference)
+    new = body["status"]
+    if new not in _allowed_next(request):
+        raise Conflict(N_("A request that is %(current)s cannot become %(new)s."),
+                       current=request.status, new=new)
+    note = _note(body.get("note"))
+    request.status = new
+    request.history.append(RequestEvent(status=new, note=note, actor=caller.actor))
+    _tell_citizen(session, request, new)
+    session.flush()
+    return request
+
+
+def _allowed_next(request: ServiceRequest) -> tuple[str, ...]:
+    allowed = TRANSITIONS.get(request.status, ())
+    if request.status == "approved":
+        # Postal delivery goes out by post; everything else is completed at the counter.
+        by_post = (request.delivery or {}).get("method") == "post"
+        return ("dispatched",) if by_post else ("completed",)
+    return allowed
+
+
+def _tell_citizen(session: Session, request: ServiceRequest, status: str) -> None:
+    citizen, service = request.citizen, request.service
+    lang = citizen.language or "ar"
+    notify_citizen(
+        session, citizen, title=N_("Request %(reference)s"),
+        body=N_("Your request for %(service)s is now %(status)s."),
+        data={"type": "request_status", "reference": request.reference, "status": status},
+        params={"reference": request.reference, "service": service.name.get(lang, ""),
+                "status": _status_text(status, lang)},
+        dedupe_key=f"request:{request.reference}:{len(request.history)}")
+
+
+def _status_text(status: str, lang: str) -> str:
+    return t(lang, STATUS_NAMES[status])
+
+
+def request_view(request: ServiceRequest, lang: str, *, with_history: bool = True) -> dict:
+    view: dict[str, Any] = {
+        "reference": request.reference, "status": request.status,
+        "status_name": _status_text(request.status, lang),
+        "service_code": request.service.code, "service_name": pick(request.service.name, lang),
+        "agency": {"code": request.service.agency.code,
+                   "name": pick(request.service.agency.name, lang)},
+        "fields": request.fields, "delivery": request.delivery, "channel": request.channel,
+        "created_at": iso(request.created_at), "updated_at": iso(request.updated_at),
+    }
+    if with_history:
+        view["history"] = [{"status": e.status, "at": iso(e.at),
+                            "note": pick(e.note, lang) if e.note else None}
+                           for e in request.history]
+        view["documents"] = [document_view(d) for d in request.documents]
+    return view
+
+
+def document_view(document: Any) -> dict[str, Any]:
+    return {"id": document.id, "name": document.name, "size": document.size,
+            "content_type": document.content_type}
+
+
+def agency_of(session: Session, code: str) -> Agency | None:
+    return session.scalar(select(Agency).where(Agency.code == code.upper()))
