@@ -36,6 +36,9 @@ class Filing:
     lat: float | None = None
     lng: float | None = None
     address: str | None = None
+    attributes: dict[str, Any] | None = None  # answers to the service's form (Open311)
+    contact: dict[str, Any] | None = None  # name / email given without an account
+    media_url: str | None = None
 
 
 def _text(raw: Any, field: str = "text") -> str:
@@ -104,6 +107,7 @@ def file(session: Session, catalog: CatalogSnapshot, filing: Filing) -> Complain
         reference=references.issue(session, "complaint"), citizen_id=filing.citizen_id,
         phone=filing.phone, kind=filing.kind, text=filing.text, agency_id=agency_id,
         service_id=service_id, lat=filing.lat, lng=filing.lng, address=filing.address,
+        attributes=filing.attributes, contact=filing.contact, media_url=filing.media_url,
         status="open", channel=filing.channel, language=filing.language)
     session.add(complaint)
     agency = session.get(Agency, agency_id) if agency_id else None

@@ -62,7 +62,7 @@ def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any
     code = body.get("service_code")
     svc = catalog.find_service(str(code)) if isinstance(code, str | int) and code else None
     if svc is None:
-        raise invalid("service_code", N_("Unknown service."))
+        raise NotFound(N_("Unknown service."))
     if not svc.accepts_requests:
         raise invalid("service_code", N_("This service is information only; it takes no "
                                          "requests."))

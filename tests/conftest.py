@@ -126,3 +126,18 @@ def fresh_catalog(database: None) -> Iterator[None]:
     load_catalog()
     cache.forget()
 
+
+
+@pytest.fixture()
+def gdp_key(database: None) -> str:
+    """An API key of the General Directorate of Passports (MOI-RP-RENEW's agency)."""
+    from core.identity import create_api_key
+
+    return create_api_key("MOI-GDP")
+
+
+@pytest.fixture()
+def other_agency_key(database: None) -> str:
+    from core.identity import create_api_key
+
+    return create_api_key("KAHRAMAA")

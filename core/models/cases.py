@@ -83,6 +83,10 @@ class Complaint(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(255))
+    # Answers to the service's form (Open311 attributes) and contact details given with it.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    media_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), index=True)
     channel: Mapped[str] = mapped_column(String(16))  # app | sms | ussd | open311
     language: Mapped[str] = mapped_column(String(8), default="ar")

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_citizens_cases
 Revises: 0002_outbox
-Create Date: 2026-12-01 14:09:15.638454
+Create Date: 2026-12-01 14:15:10.946205
 """
 from alembic import op
 import sqlalchemy as sa
@@ -157,6 +157,9 @@ def upgrade() -> None:
     sa.Column('lat', sa.Float(), nullable=True),
     sa.Column('lng', sa.Float(), nullable=True),
     sa.Column('address', sa.String(length=255), nullable=True),
+    sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('contact', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('media_url', sa.String(length=500), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),

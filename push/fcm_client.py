@@ -1,0 +1,593 @@
+"""Firebase Cloud Messaging transport over the official ``firebase-admin`` SDK (7.7).
+
+Routing (``FCM_API_BASE``): firebase-admin has no emulator variable or option for messaging;
+``_MessagingService`` hard-codes ``https://fcm.googleapis.com`` into per-instance URLs in its
+constructor, and each App caches one service instance under ``_messaging``. So
+:func:`make_fcm_app` registers a small subclass, :class:`_RoutedMessagingService`, as THAT
+App's messaging service (through ``_utils.get_app_service``, the SDK's own per-app service
+registry) before anything else can create the default one. The subclass only re-points the
+instance URLs at ``fcm_api_base``; the module-level ``messaging.send_each_async(..., app=app)``
+etc. then run the SDK's real encode/auth/HTTP/error code unchanged. Nothing global is touched:
+other Apps (and other processes) still talk to Google.
+
+* Sends: ``{base}/v1/projects/{project}/messages:send``.
+* Topic management: firebase-admin 7.7 ``subscribe_to_topic`` no longer uses Instance ID; it
+  calls the FCM v1 subscription API ``{base}/v1/projects/{project}/registrations/{token}/
+  topicSubscriptions`` (one request per token), which is therefore routed with the sends.
+* The deprecated ``*_legacy`` Instance ID calls go to ``https://iid.googleapis.com`` when the
+  base is Google's, else to ``{base}/iid/v1:batchAdd``: no separate setting needed.
+
+Library behaviour this module compensates for (firebase-admin 7.7):
+* Its transports silently retry 500/503 up to 4 times with 0-7 s of back-off INSIDE a batch;
+  we set ``transport_retries`` (default 0) so the push job owns the retry schedule and
+  ``Retry-After`` (outcome "retry").
+* ``send_each_async`` needs an event loop, and httpx's connection pool is bound to the loop
+  that opened its connections: one private loop thread per App (re-made after a fork, as RQ
+  forks a work horse per job) runs every async call.
+* One message that fails client-side validation (``ValueError``) fails the whole batch before
+  anything is sent: we then isolate it and send the others.
+* ``INVALID_ARGUMENT`` is used for both a bad token and a bad payload: we read the error body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+import firebase_admin
+import google.auth.exceptions
+import httpx
+import requests.adapters
+from firebase_admin import App, _http_client, _utils, credentials, exceptions, messaging
+from firebase_admin._retry import HttpxRetry
+from urllib3.util.retry import Retry
+
+DEFAULT_FCM_API_BASE = "https://fcm.googleapis.com"
+DEFAULT_IID_BASE = "https://iid.googleapis.com"
+DEFAULT_HTTP_TIMEOUT = 10.0
+DEFAULT_TTL = timedelta(hours=24)
+ANDROID_CHANNEL_ID = "bawaba"
+MAX_SEND_BATCH = 500  # firebase-admin's send_each(_async) limit
+MAX_TOPIC_BATCH = 1000  # subscribe_to_topic's limit
+INVALID_TOKEN_TEXT = "not a valid fcm registration token"
+
+Outcome = Literal["sent", "prune", "retry", "failed"]
+T = TypeVar("T")
+
+_FINGERPRINT_OPTION = "bawabaFcmFingerprint"
+_APPS_LOCK = threading.Lock()
+_FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
+_BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
+_PRUNE_CODES = frozenset({"UNREGISTERED", "SENDER_ID_MISMATCH"})
+_RETRY_CODES = frozenset(
+    {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED"}
+)
+_TRANSPORT_ERRORS = (
+    httpx.TransportError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    google.auth.exceptions.TransportError,
+)
+# Typed exceptions firebase-admin raises for FcmError codes -> the FCM code they stand for.
+_TYPED_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (messaging.UnregisteredError, "UNREGISTERED"),
+    (messaging.SenderIdMismatchError, "SENDER_ID_MISMATCH"),
+    (messaging.QuotaExceededError, "QUOTA_EXCEEDED"),
+    (messaging.ThirdPartyAuthError, "THIRD_PARTY_AUTH_ERROR"),
+)
+
+
+# --------------------------------------------------------------------------- value types
+@dataclass(frozen=True, slots=True)
+class PushMessage:
+    """One notification for one device token, already in the citizen's language.
+
+    ``deep_link`` travels as ``data["deep_link"]`` (and as the web-push click link when it is
+    https); ``language`` as ``data["lang"]`` so the app can lay out RTL text.
+    """
+
+    token: str
+    title: str
+    body: str
+    data: dict[str, str] = field(default_factory=dict)
+    deep_link: str | None = None
+    language: str = "ar"
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """What became of one message. ``outcome``: sent | prune (drop the token) | retry | failed."""
+
+    token: str
+    ok: bool
+    message_id: str | None
+    outcome: Outcome
+    error_code: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicFailure:
+    """A token that could not be (un)subscribed: FCM's reason and what to do about it."""
+
+    token: str
+    reason: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class FcmFailure:
+    outcome: Outcome
+    error_code: str
+    retry_after: float | None
+
+
+# --------------------------------------------------------------------------- event loop
+class _LoopThread:
+    """An asyncio loop on a daemon thread; callable from any thread, re-made after fork."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._ensure()).result()
+
+    @property
+    def alive(self) -> bool:
+        return self._loop is not None and self._pid == os.getpid()
+
+    def _ensure(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if not self.alive:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(
+                    target=self._loop.run_forever, name="fcm-loop", daemon=True
+                )
+                self._thread.start()
+                self._pid = os.getpid()
+            assert self._loop is not None
+            return self._loop
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.alive and self._loop is not None and self._thread is not None:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout=5)
+                self._loop.close()
+            self._loop, self._thread = None, None
+
+
+# --------------------------------------------------------------------------- routing
+class _RoutedMessagingService(messaging._MessagingService):
+    """firebase-admin's messaging service with every URL on ``fcm_api_base``.
+
+    Registered per App by :func:`make_fcm_app`; see the module docstring for why a subclass.
+    """
+
+    def __init__(self, app: App, fcm_api_base: str, transport_retries: int) -> None:
+        super().__init__(app)
+        base = fcm_api_base.rstrip("/")
+        project = self._project_id
+        self._fcm_url = f"{base}/v1/projects/{project}/messages:send"
+        self._fcm_topic_url = f"{base}/v1/projects/{project}/registrations"
+        self._iid_base = DEFAULT_IID_BASE if base == DEFAULT_FCM_API_BASE else base
+        self._timeout = app.options.get("httpTimeout", DEFAULT_HTTP_TIMEOUT)
+        self._retries = transport_retries
+        # The parent mounts its pooled, retrying adapter on Google's host only.
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=100, pool_maxsize=100, max_retries=_requests_retry(transport_retries)
+        )
+        self._client.session.mount(base, adapter)
+        self._async_client = self._new_async_client()
+        self._loop = _LoopThread()
+        self._pid = os.getpid()
+
+    def _new_async_client(self) -> _http_client.HttpxAsyncClient:
+        retry = HttpxRetry(
+            max_retries=self._retries, status_forcelist=[500, 503], backoff_factor=0.5
+        )
+        return _http_client.HttpxAsyncClient(
+            credential=self._credential, timeout=self._timeout, retry_config=retry
+        )
+
+    def run(self, make_coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Run an async SDK call on this App's loop (pool connections are bound to it)."""
+        if self._pid != os.getpid():
+            # Forked: the inherited pool's sockets and loop belong to the parent. Drop them.
+            self._async_client, self._pid = self._new_async_client(), os.getpid()
+        return self._loop.run(make_coro())
+
+    def make_topic_management_request(
+        self, tokens: Any, topic: str, operation: str
+    ) -> messaging.TopicManagementResponse:
+        """The legacy Instance ID call, on ``_iid_base`` (the SDK reads a class constant)."""
+        tokens = [tokens] if isinstance(tokens, str) else tokens
+        if not isinstance(tokens, list) or not tokens or not all(tokens):
+            raise ValueError("Tokens must be a non-empty string or list of strings.")
+        if not isinstance(topic, str) or not topic:
+            raise ValueError("Topic must be a non-empty string.")
+        to = topic if topic.startswith("/topics/") else f"/topics/{topic}"
+        try:
+            body = self._client.body(
+                "post",
+                url=f"{self._iid_base}/{operation}",
+                json={"to": to, "registration_tokens": tokens},
+                headers=messaging._MessagingService.IID_HEADERS,
+            )
+        except requests.exceptions.RequestException as error:
+            raise self._handle_iid_error(error) from error
+        return messaging.TopicManagementResponse(body)
+
+    def close(self) -> None:
+        if self._loop.alive:
+            self._loop.run(self._async_client.aclose())
+        self._loop.stop()
+        self._client.close()
+
+
+def _requests_retry(retries: int) -> Retry:
+    return Retry(
+        total=retries,
+        status_forcelist=[500, 503],
+        backoff_factor=0.5,
+        raise_on_status=False,  # the SDK turns the last response into a FirebaseError
+        allowed_methods=None,
+    )
+
+
+def _fingerprint(credentials_path: str, fcm_api_base: str, *settings: object) -> str:
+    with open(credentials_path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    return json.dumps([os.path.realpath(credentials_path), digest, fcm_api_base, *settings])
+
+
+def make_fcm_app(
+    credentials_path: str,
+    fcm_api_base: str = DEFAULT_FCM_API_BASE,
+    name: str = "bawaba",
+    *,
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT,
+    transport_retries: int = 0,
+) -> App:
+    """A named firebase_admin App whose messaging calls all go to ``fcm_api_base``.
+
+    Reused when already initialised with the same inputs (file content included); replaced
+    (old App deleted) when they changed, e.g. a rotated key or another fake in tests.
+    """
+    fingerprint = _fingerprint(credentials_path, fcm_api_base, http_timeout, transport_retries)
+    with _APPS_LOCK:
+        existing = _get_app(name)
+        if existing is not None and existing.options.get(_FINGERPRINT_OPTION) == fingerprint:
+            return existing
+        if existing is not None:
+            firebase_admin.delete_app(existing)
+        options = {"httpTimeout": http_timeout, _FINGERPRINT_OPTION: fingerprint}
+        app = firebase_admin.initialize_app(
+            credentials.Certificate(credentials_path), options, name=name
+        )
+        initializer = partial(
+            _RoutedMessagingService,
+            fcm_api_base=fcm_api_base,
+            transport_retries=transport_retries,
+        )
+        _utils.get_app_service(app, messaging._MESSAGING_ATTRIBUTE, initializer)
+        return app
+
+
+def close_fcm_app(app: App) -> None:
+    """Delete the App: closes its HTTP pools and stops its loop thread."""
+    with _APPS_LOCK:
+        firebase_admin.delete_app(app)
+
+
+def _get_app(name: str) -> App | None:
+    try:
+        return firebase_admin.get_app(name)
+    except ValueError:
+        return None
+
+
+def _routed_service(app: App) -> _RoutedMessagingService:
+    def refuse(_: App) -> Any:
+        raise ValueError(f"Firebase App {app.name!r} was not created by make_fcm_app")
+
+    service = _utils.get_app_service(app, messaging._MESSAGING_ATTRIBUTE, refuse)
+    if not isinstance(service, _RoutedMessagingService):
+        refuse(app)
+    return service
+
+
+# --------------------------------------------------------------------------- error mapping
+def classify_fcm_error(error: BaseException) -> FcmFailure:
+    """Map a firebase-admin error to an outcome (CONTRACT section 6).
+
+    UNREGISTERED, SENDER_ID_MISMATCH -> prune; INVALID_ARGUMENT -> prune only when FCM says
+    the token is invalid, else failed; QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL, any 5xx, timeouts
+    and transport errors -> retry (with Retry-After); everything else -> failed.
+    """
+    code = fcm_error_code(error)
+    retry_after = _retry_after(error)
+    if code in _PRUNE_CODES:
+        return FcmFailure("prune", code, None)
+    if code == "INVALID_ARGUMENT":
+        return FcmFailure("prune" if token_is_invalid(error) else "failed", code, None)
+    if code in _RETRY_CODES or _is_server_error(error) or _is_transport_error(error):
+        return FcmFailure("retry", code, retry_after)
+    return FcmFailure("failed", code, None)
+
+
+def fcm_error_code(error: BaseException) -> str:
+    """FCM's errorCode when it sent one, else the platform code (UNAVAILABLE, ...)."""
+    for exc_type, code in _TYPED_CODES:
+        if isinstance(error, exc_type):
+            return code
+    for detail in _error_details(error):
+        if detail.get("@type") == _FCM_ERROR_TYPE and detail.get("errorCode"):
+            return str(detail["errorCode"])
+    if isinstance(error, exceptions.FirebaseError):
+        return str(error.code)
+    return type(error).__name__
+
+
+def token_is_invalid(error: BaseException) -> bool:
+    """Whether an INVALID_ARGUMENT is about the registration token itself."""
+    body = _error_body(error)
+    if INVALID_TOKEN_TEXT in str(body.get("message", "")).lower():
+        return True
+    for detail in _error_details(error):
+        if detail.get("@type") != _BAD_REQUEST_TYPE:
+            continue
+        for violation in detail.get("fieldViolations") or []:
+            if violation.get("field") == "message.token":
+                return True
+    return False
+
+
+def _error_body(error: BaseException) -> dict[str, Any]:
+    response = getattr(error, "http_response", None)
+    if response is None:
+        return {}
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    inner = body.get("error") if isinstance(body, dict) else None
+    return inner if isinstance(inner, dict) else {}
+
+
+def _error_details(error: BaseException) -> list[dict[str, Any]]:
+    details = _error_body(error).get("details")
+    return [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+
+
+def _retry_after(error: BaseException) -> float | None:
+    response = getattr(error, "http_response", None)
+    header = response.headers.get("Retry-After") if response is not None else None
+    if not header:
+        return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(header).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_server_error(error: BaseException) -> bool:
+    response = getattr(error, "http_response", None)
+    return response is not None and response.status_code >= 500
+
+
+def _is_transport_error(error: BaseException) -> bool:
+    """No HTTP answer: connection reset, timeout, or the token endpoint unreachable/5xx."""
+    if getattr(error, "http_response", None) is not None:
+        return False
+    cause = getattr(error, "cause", None) or error.__cause__
+    if isinstance(cause, google.auth.exceptions.RefreshError):
+        return bool(cause.retryable)  # google-auth flags 5xx/429 of the token endpoint
+    return isinstance(cause, _TRANSPORT_ERRORS)
+
+
+# --------------------------------------------------------------------------- messages
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _data(message: PushMessage) -> dict[str, str]:
+    # FCM data values must be strings; firebase-admin raises ValueError on anything else.
+    data = {str(key): str(value) for key, value in message.data.items()}
+    if message.deep_link:
+        data.setdefault("deep_link", message.deep_link)
+    data.setdefault("lang", message.language)
+    return data
+
+
+def _success(token: str, message_id: str | None) -> PushResult:
+    return PushResult(token, True, message_id, "sent")
+
+
+def _failure(token: str, error: BaseException) -> PushResult:
+    failure = classify_fcm_error(error)
+    return PushResult(token, False, None, failure.outcome, failure.error_code, failure.retry_after)
+
+
+class FcmSender:
+    """Sends pushes through a :func:`make_fcm_app` App and maps every answer to a PushResult."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        ttl: timedelta = DEFAULT_TTL,
+        channel_id: str = ANDROID_CHANNEL_ID,
+        dry_run: bool = False,
+    ) -> None:
+        self._app = app
+        self._service = _routed_service(app)
+        self._ttl = ttl
+        self._channel_id = channel_id
+        self._dry_run = dry_run
+        self._async = hasattr(messaging, "send_each_async")
+
+    # ------------------------------------------------------------------ building
+    def build_message(
+        self,
+        title: str,
+        body: str,
+        data: dict[str, str],
+        *,
+        token: str | None = None,
+        topic: str | None = None,
+    ) -> messaging.Message:
+        """Notification + Android (high, channel, TTL) + APNs (alert, default sound) blocks."""
+        return messaging.Message(
+            token=token,
+            topic=topic,
+            notification=messaging.Notification(title=title, body=body),
+            data=data,
+            android=self._android(),
+            apns=self._apns(title, body),
+            webpush=_webpush(data.get("deep_link")),
+        )
+
+    def _android(self) -> messaging.AndroidConfig:
+        return messaging.AndroidConfig(
+            priority="high",
+            ttl=self._ttl,
+            notification=messaging.AndroidNotification(channel_id=self._channel_id),
+        )
+
+    def _apns(self, title: str, body: str) -> messaging.APNSConfig:
+        headers = {
+            "apns-priority": "10",  # deliver now (alerts); 5 would let iOS batch them
+            "apns-push-type": "alert",
+            "apns-expiration": str(int(time.time() + self._ttl.total_seconds())),
+        }
+        aps = messaging.Aps(alert=messaging.ApsAlert(title=title, body=body), sound="default")
+        return messaging.APNSConfig(headers=headers, payload=messaging.APNSPayload(aps=aps))
+
+    def _for(self, message: PushMessage) -> messaging.Message:
+        return self.build_message(
+            message.title, message.body, _data(message), token=message.token
+        )
+
+    # ------------------------------------------------------------------ sending
+    def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Send each message (500 per FCM call); one PushResult per message, in order."""
+        results: list[PushResult] = []
+        for chunk in _chunks(messages, MAX_SEND_BATCH):
+            results.extend(self._send_chunk(chunk))
+        return results
+
+    def _send_chunk(self, chunk: Sequence[PushMessage]) -> list[PushResult]:
+        try:
+            built = [self._for(message) for message in chunk]
+            response = self._dispatch(built)
+        except ValueError:  # one malformed message sinks the whole batch: isolate it
+            return [self._send_single(message) for message in chunk]
+        except exceptions.FirebaseError as error:  # whole batch, e.g. token endpoint down
+            return [_failure(message.token, error) for message in chunk]
+        return [
+            _success(m.token, r.message_id) if r.success else _failure(m.token, r.exception)
+            for m, r in zip(chunk, response.responses, strict=True)
+        ]
+
+    def _send_single(self, message: PushMessage) -> PushResult:
+        try:
+            response = self._dispatch([self._for(message)])
+        except ValueError as error:
+            return PushResult(message.token, False, None, "failed", f"INVALID_MESSAGE: {error}")
+        except exceptions.FirebaseError as error:
+            return _failure(message.token, error)
+        result = response.responses[0]
+        if result.success:
+            return _success(message.token, result.message_id)
+        return _failure(message.token, result.exception)
+
+    def _dispatch(self, built: list[messaging.Message]) -> messaging.BatchResponse:
+        if not self._async:  # older SDKs: the thread-pool variant
+            return messaging.send_each(built, dry_run=self._dry_run, app=self._app)
+        return self._service.run(
+            lambda: messaging.send_each_async(built, dry_run=self._dry_run, app=self._app)
+        )
+
+    def send_to_topic(
+        self,
+        topic: str,
+        title: str,
+        body: str,
+        data: dict[str, str] | None = None,
+        *,
+        deep_link: str | None = None,
+        language: str = "ar",
+    ) -> PushResult:
+        """One message to a topic; the result's ``token`` is ``/topics/<topic>``."""
+        target = topic.removeprefix("/topics/")
+        probe = PushMessage(f"/topics/{target}", title, body, data or {}, deep_link, language)
+        try:
+            built = self.build_message(title, body, _data(probe), topic=target)
+            response = self._dispatch([built])
+        except ValueError as error:
+            return PushResult(probe.token, False, None, "failed", f"INVALID_MESSAGE: {error}")
+        except exceptions.FirebaseError as error:
+            return _failure(probe.token, error)
+        result = response.responses[0]
+        if result.success:
+            return _success(probe.token, result.message_id)
+        return _failure(probe.token, result.exception)
+
+    # ------------------------------------------------------------------ topics
+    def subscribe(self, tokens: Iterable[str], topic: str) -> list[TopicFailure]:
+        """Subscribe in batches of 1,000; returns the tokens that failed."""
+        return self._manage_topic(tokens, topic, messaging.subscribe_to_topic)
+
+    def unsubscribe(self, tokens: Iterable[str], topic: str) -> list[TopicFailure]:
+        """Unsubscribe in batches of 1,000; returns the tokens that failed."""
+        return self._manage_topic(tokens, topic, messaging.unsubscribe_from_topic)
+
+    def _manage_topic(
+        self,
+        tokens: Iterable[str],
+        topic: str,
+        call: Callable[..., messaging.TopicManagementResponse],
+    ) -> list[TopicFailure]:
+        failures: list[TopicFailure] = []
+        for chunk in _chunks(list(tokens), MAX_TOPIC_BATCH):
+            try:
+                response = call(list(chunk), topic, app=self._app)
+            except exceptions.FirebaseError as error:
+                failure = classify_fcm_error(error)
+                failures += [TopicFailure(t, failure.error_code, failure.outcome) for t in chunk]
+                continue
+            failures += [_topic_failure(chunk[e.index], e.reason) for e in response.errors]
+        return failures
+
+
+def _topic_failure(token: str, reason: str) -> TopicFailure:
+    if reason in _PRUNE_CODES:
+        return TopicFailure(token, reason, "prune")
+    retry = reason in _RETRY_CODES or reason == "UNKNOWN_ERROR"
+    return TopicFailure(token, reason, "retry" if retry else "failed")
+
+
+def _webpush(deep_link: str | None) -> messaging.WebpushConfig | None:
+    # The SDK rejects non-https links (ValueError), and app deep links are often custom schemes.
+    if not deep_link or not deep_link.startswith("https://"):
+        return None
+    return messaging.WebpushConfig(fcm_options=messaging.WebpushFCMOptions(link=deep_link))
