@@ -11,9 +11,10 @@ computed at build time, so a query only adds floats for the documents in its pos
 Documents get ids in key order, so scores and order do not depend on the input order.
 Query: every term may be matched by (a) itself, (b) its synonym group (lexicon; multi-word
 members match as a conjunction, e.g. رخصة سواقة -> رخصة قيادة), weight 0.85, (c) if it is not
-in the vocabulary, vocabulary terms within Damerau (OSA) distance 1 (4-7 typed characters) or
-2 (8+), found through a SymSpell deletion index of 40-bit hashes, weight 0.7/0.5, (d) for the
-last term only, vocabulary words it is a prefix of (as-you-type, 3+ characters), weight 0.6.
+in the vocabulary, words (stems or surface forms) within Damerau (OSA) distance 1 (4-7 typed
+characters) or 2 (8+), found through a SymSpell deletion index of 40-bit hashes, weight
+0.7/0.5 (a typo of a synonym-table word, "metrsh", is corrected first), (d) for the last
+term only, vocabulary words it is a prefix of (as-you-type, 3+ characters), weight 0.6.
 Ranking: exact full-name match first, then the number of query terms matched (documents
 matching every term first), then the BM25F sum with a bonus when consecutive query terms
 are adjacent and in order in a name; ties break by key.
@@ -21,6 +22,7 @@ are adjacent and in order in a name; ties break by key.
 from __future__ import annotations
 
 import heapq
+import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -594,8 +596,6 @@ class _Builder:
         return factors
 
     def _freeze_postings(self, index: SearchIndex) -> None:
-        import math
-
         n_docs = len(self.keys)
         f0, f1, f2, f3 = self._field_factors()
         docs_out, imps_out, offsets = array("i"), array("f"), array("q", [0])

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from sms_gateway import status_callbacks
+    from sms_gateway import inbound, status_callbacks
 
     app.register_blueprint(status_callbacks.bp)
+    app.register_blueprint(inbound.bp)

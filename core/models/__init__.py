@@ -12,11 +12,12 @@ from core.models.cases import (
 )
 from core.models.catalog import Agency, CatalogMeta, Category, Office, Service, service_offices
 from core.models.citizens import Citizen, Device, Subscription
+from core.models.inbound import InboundMessage
 from core.models.outbox import OutboxMessage, SmsOptOut
 
 __all__ = [
     "Agency", "ApiKey", "CaseReference", "CatalogMeta", "Category", "Citizen", "Complaint",
-    "ComplaintMessage", "Device", "IdempotencyRecord", "Office", "OtpCode", "OutboxMessage",
+    "ComplaintMessage", "Device", "IdempotencyRecord", "InboundMessage", "Office", "OtpCode", "OutboxMessage",
     "RefreshToken", "RequestDocument", "RequestEvent", "Service", "ServiceRequest",
     "SmsOptOut", "StaffMember", "Subscription", "UsageEvent", "service_offices",
 ]
