@@ -1,7 +1,8 @@
 """Immutable, language-independent catalogue records held in memory by every process."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 Texts = dict[str, str]
 
@@ -41,28 +42,55 @@ class OfficeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceDetails:
+    """The heavy part of a service, read from the database when someone asks for it."""
+
+    description: Texts
+    keywords: dict[str, list[str]]
+    fee_note: Texts
+    required_documents: tuple[Texts, ...]
+    forms: tuple[dict, ...]
+    processing_days: int | None
+    planned_launch: str | None
+    launched_on: str | None
+    fields: tuple[dict, ...]
+
+
+class DetailSource(Protocol):
+    def get(self, code: str) -> ServiceDetails: ...
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceRecord:
+    """What lists, search and keypads need of a service, kept in memory for every service;
+    the rest (`ServiceDetails`) loads on first use, so 10 000 services stay small."""
+
     code: str
     number: int
     agency_code: str
     category_code: str
     level: int
     name: Texts
-    description: Texts
-    keywords: dict[str, list[str]]
     fee_qar: int | float | None
-    fee_note: Texts
-    required_documents: tuple[Texts, ...]
-    forms: tuple[dict, ...]
-    processing_days: int | None
     delivery_available: bool
     channels: tuple[str, ...]
-    planned_launch: str | None
-    launched_on: str | None
-    fields: tuple[dict, ...]
     office_codes: tuple[str, ...]
+    details: DetailSource = field(compare=False, repr=False)
 
     @property
     def accepts_requests(self) -> bool:
         """Level 1 is information only; from level 2 a citizen can submit."""
         return self.level >= 2
+
+    def _d(self) -> ServiceDetails:
+        return self.details.get(self.code)
+
+    description = property(lambda self: self._d().description)
+    keywords = property(lambda self: self._d().keywords)
+    fee_note = property(lambda self: self._d().fee_note)
+    required_documents = property(lambda self: self._d().required_documents)
+    forms = property(lambda self: self._d().forms)
+    processing_days = property(lambda self: self._d().processing_days)
+    planned_launch = property(lambda self: self._d().planned_launch)
+    launched_on = property(lambda self: self._d().launched_on)
+    fields = property(lambda self: self._d().fields)

@@ -2,17 +2,27 @@
 database in one pass and then shared read-only by all threads of a process."""
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+import datetime as dt
+import sys
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from core.catalog.geo import haversine_km
-from core.catalog.records import AgencyRecord, CategoryRecord, OfficeRecord, ServiceRecord
-from core.models import Agency, CatalogMeta, Category, Office, Service
+from core.catalog.records import (
+    AgencyRecord,
+    CategoryRecord,
+    OfficeRecord,
+    ServiceDetails,
+    ServiceRecord,
+)
+from core.db import init_engine
+from core.models import Agency, CatalogMeta, Category, Office, Service, service_offices
 from core.search import SearchDoc, SearchIndex
 from i18n.arabic import to_ascii_digits
 
@@ -44,27 +54,15 @@ class CatalogSnapshot:
     categories: dict[str, CategoryRecord]
     offices: dict[str, OfficeRecord]
     services: dict[str, ServiceRecord]
+    index: SearchIndex
     by_number: dict[int, ServiceRecord] = field(init=False)
     in_number_order: list[ServiceRecord] = field(init=False)
-    index: SearchIndex = field(init=False)
     # Encoded responses, per (kind, key, language); dropped with the snapshot on refresh.
     rendered: dict[tuple, bytes] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_number = {svc.number: svc for svc in self.services.values()}
         self.in_number_order = sorted(self.services.values(), key=lambda s: s.number)
-        self.index = SearchIndex.build(self._search_docs())
-
-    def _search_docs(self) -> Iterable[SearchDoc]:
-        for svc in self.services.values():
-            agency, category = self.agencies[svc.agency_code], self.categories[svc.category_code]
-            yield SearchDoc(
-                key=svc.code,
-                name=tuple(svc.name.values()),
-                keywords=tuple(w for words in svc.keywords.values() for w in words),
-                description=tuple(svc.description.values()),
-                extra=(*agency.name.values(), *category.name.values(), agency.code),
-            )
 
     def find_service(self, ref: str) -> ServiceRecord | None:
         """By code (case-insensitive) or by number (any script's digits)."""
@@ -108,31 +106,100 @@ def _money(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _service_record(svc: Service) -> ServiceRecord:
-    return ServiceRecord(
-        code=svc.code, number=svc.number, agency_code=svc.agency.code,
-        category_code=svc.category.code, level=svc.level, name=svc.name,
-        description=svc.description or {}, keywords=svc.keywords or {},
-        fee_qar=_money(svc.fee_qar), fee_note=svc.fee_note or {},
-        required_documents=tuple(svc.required_documents or ()), forms=tuple(svc.forms or ()),
-        processing_days=svc.processing_days, delivery_available=svc.delivery_available,
-        channels=tuple(svc.channels or ()),
-        planned_launch=svc.planned_launch.isoformat() if svc.planned_launch else None,
-        launched_on=svc.launched_on.isoformat() if svc.launched_on else None,
-        fields=tuple(svc.fields or ()), office_codes=tuple(o.code for o in svc.offices),
-    )
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class DatabaseDetails:
+    """Loads a service's heavy fields on first use and keeps the most recent ones."""
+
+    def __init__(self, capacity: int = 2048):
+        self._cache: OrderedDict[str, ServiceDetails] = OrderedDict()
+        self._lock = threading.Lock()
+        self._capacity = capacity
+
+    def get(self, code: str) -> ServiceDetails:
+        with self._lock:
+            if code in self._cache:
+                self._cache.move_to_end(code)
+                return self._cache[code]
+        details = self._load(code)
+        with self._lock:
+            self._cache[code] = details
+            if len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        return details
+
+    @staticmethod
+    def _load(code: str) -> ServiceDetails:
+        # Its own short session: the caller may be in the middle of a transaction.
+        session = Session(init_engine())
+        try:
+            svc = session.scalar(select(Service).where(Service.code == code))
+            if svc is None:
+                raise KeyError(code)
+            return ServiceDetails(
+                description=svc.description or {}, keywords=svc.keywords or {},
+                fee_note=svc.fee_note or {},
+                required_documents=tuple(svc.required_documents or ()),
+                forms=tuple(svc.forms or ()), processing_days=svc.processing_days,
+                planned_launch=_iso(svc.planned_launch), launched_on=_iso(svc.launched_on),
+                fields=tuple(svc.fields or ()))
+        finally:
+            session.close()
 
 
 def current_version(session: Session) -> int:
     return session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
 
 
+def _office_links(session: Session) -> dict[int, list[str]]:
+    links: dict[int, list[str]] = {}
+    rows = session.execute(select(service_offices.c.service_id, Office.code)
+                           .join(Office, Office.id == service_offices.c.office_id)
+                           .order_by(Office.code))
+    for service_id, code in rows:
+        links.setdefault(service_id, []).append(sys.intern(code))
+    return links
+
+
+def _services(session: Session, agency_codes: dict[int, str], category_codes: dict[int, str],
+              details: DatabaseDetails) -> dict[str, ServiceRecord]:
+    links = _office_links(session)
+    rows = session.execute(select(
+        Service.id, Service.code, Service.number, Service.agency_id, Service.category_id,
+        Service.level, Service.name, Service.fee_qar, Service.delivery_available,
+        Service.channels))
+    return {row.code: ServiceRecord(
+        code=row.code, number=row.number, agency_code=agency_codes[row.agency_id],
+        category_code=category_codes[row.category_id], level=row.level, name=row.name,
+        fee_qar=_money(row.fee_qar), delivery_available=row.delivery_available,
+        channels=tuple(sys.intern(c) for c in row.channels or ()),
+        office_codes=tuple(links.get(row.id, ())), details=details,
+    ) for row in rows}
+
+
+def _search_docs(session: Session, agency_names: dict[int, tuple[str, ...]],
+                 category_names: dict[int, tuple[str, ...]]) -> Iterator[SearchDoc]:
+    """Streamed from the database: the index needs descriptions, memory need not keep them."""
+    rows = session.execute(select(
+        Service.code, Service.name, Service.keywords, Service.description, Service.agency_id,
+        Service.category_id).execution_options(yield_per=500))
+    for row in rows:
+        yield SearchDoc(
+            key=row.code, name=tuple((row.name or {}).values()),
+            keywords=tuple(w for words in (row.keywords or {}).values() for w in words),
+            description=tuple((row.description or {}).values()),
+            extra=(*agency_names[row.agency_id], *category_names[row.category_id]))
+
+
 def build_snapshot(session: Session) -> CatalogSnapshot:
     version = current_version(session)
-    rows = session.scalars(select(Service).options(
-        selectinload(Service.agency), selectinload(Service.category),
-        selectinload(Service.offices))).all()
-    services = {svc.code: _service_record(svc) for svc in rows}
+    agency_rows = session.scalars(select(Agency).order_by(Agency.code)).all()
+    category_rows = session.scalars(select(Category).order_by(Category.code)).all()
+    agency_codes = {a.id: a.code for a in agency_rows}
+    category_codes = {c.id: c.code for c in category_rows}
+    services = _services(session, agency_codes, category_codes, DatabaseDetails())
     levels: dict[str, Counter[int]] = {}
     for svc in services.values():
         levels.setdefault(svc.agency_code, Counter())[svc.level] += 1
@@ -141,12 +208,15 @@ def build_snapshot(session: Session) -> CatalogSnapshot:
         code=a.code, name=a.name, former_names=tuple(a.former_names or ()), hotline=a.hotline,
         website=a.website,
         levels={str(n): levels.get(a.code, Counter())[n] for n in (1, 2, 3, 4)},
-    ) for a in session.scalars(select(Agency).order_by(Agency.code))}
+    ) for a in agency_rows}
     categories = {c.code: CategoryRecord(c.code, c.name, per_category[c.code])
-                  for c in session.scalars(select(Category).order_by(Category.code))}
+                  for c in category_rows}
     offices = {o.code: OfficeRecord(
-        code=o.code, agency_code=o.agency.code, name=o.name, address=o.address or {},
+        code=o.code, agency_code=agency_codes[o.agency_id], name=o.name, address=o.address or {},
         lat=o.lat, lng=o.lng, opening_hours=o.opening_hours, municipality=o.municipality,
         zone=o.zone,
-    ) for o in session.scalars(select(Office).options(selectinload(Office.agency)))}
-    return CatalogSnapshot(version, agencies, categories, offices, services)
+    ) for o in session.scalars(select(Office))}
+    index = SearchIndex.build(_search_docs(
+        session, {a.id: (*a.name.values(), a.code) for a in agency_rows},
+        {c.id: tuple(c.name.values()) for c in category_rows}))
+    return CatalogSnapshot(version, agencies, categories, offices, services, index)
