@@ -9,6 +9,7 @@ from flask_babel import Babel
 
 import cli
 import mobile_api
+from mobile_api import open311
 import sms_gateway
 from core.config import Settings, get_settings, override_settings
 from core.db import SessionLocal, init_engine
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _install_request_hooks(app)
     outbox_metrics.install()
     mobile_api.register(app)
+    open311.register(app)
     sms_gateway.register(app)
     cli.register(app)
     return app

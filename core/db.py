@@ -1,6 +1,7 @@
 """Engine, sessions and transactions. SQLite (embedded default) and PostgreSQL (production)."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -99,3 +100,26 @@ def transaction() -> Iterator[Session]:
 
 def is_postgres() -> bool:
     return init_engine().dialect.name == "postgresql"
+
+
+_AFTER_COMMIT = "bawaba_after_commit"
+
+
+def after_commit(session: Session, call: Any) -> None:
+    """Run `call()` once the session's current transaction commits (never if it rolls back):
+    queue work must not point at rows that were never written."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(call)
+
+
+def _run_after_commit(session: Session) -> None:
+    for call in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            call()
+        except Exception:
+            # The commit stands; what failed here (an enqueue) is recovered by the sweepers.
+            logging.getLogger(__name__).warning("after-commit call failed", exc_info=True)
+
+
+event.listen(Session, "after_commit", _run_after_commit)
+event.listen(Session, "after_soft_rollback",
+             lambda session, _tx: session.info.pop(_AFTER_COMMIT, None))

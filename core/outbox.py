@@ -11,10 +11,10 @@ from typing import Any
 
 from rq import Retry
 from rq.exceptions import DuplicateJobError
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import transaction
+from core.db import after_commit, transaction
 from core.models.outbox import FINAL, PENDING, PROGRESS, OutboxMessage, SmsOptOut
 from core.phones import normalize_mobile
 from core.queues import get_queue
@@ -32,7 +32,6 @@ CHANNEL_QUEUES = {"sms": "sms", "push": "push", "webhook": "webhooks"}
 RETRY_INTERVALS = [5, 30, 120, 600, 1800]
 MAX_ATTEMPTS = len(RETRY_INTERVALS) + 1
 JOB_TIMEOUT = 60
-_AFTER_COMMIT = "bawaba_outbox_enqueue"
 
 
 def queue_for(channel: str, kind: str) -> str:
@@ -55,22 +54,13 @@ def enqueue(outbox_id: int, channel: str, kind: str) -> bool:
     return True
 
 
-def _enqueue_committed(session: Session) -> None:
-    for outbox_id, channel, kind in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            enqueue(outbox_id, channel, kind)
-        except Exception:
-            # Redis is down or unreachable: the row waits; the sweeper enqueues it later.
-            log.warning("outbox enqueue failed; left for the sweeper",
-                        extra={"outbox_id": outbox_id}, exc_info=True)
-
-
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
-
-
-event.listen(Session, "after_commit", _enqueue_committed)
-event.listen(Session, "after_soft_rollback", lambda session, _tx: _forget_rolled_back(session))
+def _enqueue_safely(outbox_id: int, channel: str, kind: str) -> None:
+    try:
+        enqueue(outbox_id, channel, kind)
+    except Exception:
+        # Redis is down or unreachable: the row waits; the sweeper enqueues it later.
+        log.warning("outbox enqueue failed; left for the sweeper",
+                    extra={"outbox_id": outbox_id}, exc_info=True)
 
 
 def add_message(session: Session, *, channel: str, kind: str, recipient: str, language: str,
@@ -87,7 +77,8 @@ def add_message(session: Session, *, channel: str, kind: str, recipient: str, la
                             status=PENDING, attempts=0)
     session.add(message)
     session.flush()
-    session.info.setdefault(_AFTER_COMMIT, []).append((message.id, channel, kind))
+    outbox_id = message.id
+    after_commit(session, lambda: _enqueue_safely(outbox_id, channel, kind))
     return message
 
 

@@ -24,13 +24,14 @@ def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(storage_from_string(limits_url(redis_url)))
 
 
-def wait_for_slot(name: str, per_second: int, max_wait: float = 30.0) -> bool:
-    """Block until one more send fits in `per_second`; False if it did not within max_wait."""
+def wait_for_slot(name: str, per_second: int, max_wait: float = 30.0, cost: int = 1) -> bool:
+    """Block until `cost` more sends fit in `per_second`; False if not within max_wait."""
     if per_second <= 0:
         return True
+    cost = min(cost, per_second)  # a batch larger than a second's allowance waits a second
     limiter, item = _limiter(resolve_redis_url()), RateLimitItemPerSecond(per_second)
     deadline = time.monotonic() + max_wait
-    while not limiter.hit(item, "send-rate", name):
+    while not limiter.hit(item, "send-rate", name, cost=cost):
         if time.monotonic() > deadline:
             return False
         reset = limiter.get_window_stats(item, "send-rate", name).reset_time

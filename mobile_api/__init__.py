@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_restx import Api
 
-from mobile_api import accounts, agency, cases, catalog, limits, ops
+from mobile_api import accounts, agency, campaigns, cases, catalog, limits, ops
 from mobile_api.errors import error_response, parts_for
 
 
@@ -17,7 +17,7 @@ def _api(blueprint: Blueprint) -> Api:
         authorizations={"bearer": {"type": "apiKey", "in": "header", "name": "Authorization"},
                         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
     )
-    for namespace in (catalog.ns, accounts.ns, cases.ns, agency.ns):
+    for namespace in (catalog.ns, accounts.ns, cases.ns, agency.ns, campaigns.ns):
         api.add_namespace(namespace)
     # RESTX catches errors inside its routes before Flask does: give it the same handlers.
     api.errorhandler(Exception)(parts_for)

@@ -20,6 +20,7 @@ from core.catalog.loader import load_catalog
 from core.config import Settings, override_settings
 from core.db import Base, dispose_engine, init_engine
 from core.redis_conn import get_redis, reset_clients
+from tests.fakes.fcm_fake import FcmFake
 from tests.fakes.twilio_fake import TwilioFake
 
 # Catalogue tables survive between tests (loaded once); everything else is emptied.
@@ -66,13 +67,30 @@ def twilio(twilio_fake: TwilioFake) -> Iterator[TwilioFake]:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory, twilio_fake: TwilioFake
-             ) -> Iterator[Settings]:
+def fcm_fake() -> Iterator[FcmFake]:
+    with FcmFake() as fake:
+        yield fake
+
+
+@pytest.fixture()
+def fcm(fcm_fake: FcmFake) -> Iterator[FcmFake]:
+    """The FCM fake, reset before each test that uses it."""
+    fcm_fake.reset()
+    yield fcm_fake
+    fcm_fake.reset()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, twilio_fake: TwilioFake,
+             fcm_fake: FcmFake) -> Iterator[Settings]:
     instance = Path(tmp_path_factory.mktemp("instance"))
+    credentials = instance / "firebase-service-account.json"
+    fcm_fake.write_service_account(credentials)
     env = dict(os.environ, BAWABA_INSTANCE_DIR=str(instance), CATALOG_REFRESH_SECONDS="0.2",
                PUBLIC_BASE_URL="https://bawaba.test", TWILIO_ACCOUNT_SID=twilio_fake.account_sid,
                TWILIO_AUTH_TOKEN=twilio_fake.auth_token, TWILIO_FROM="+97450000000",
-               TWILIO_API_BASE=twilio_fake.url, TWILIO_MPS="1000")
+               TWILIO_API_BASE=twilio_fake.url, TWILIO_MPS="1000",
+               FIREBASE_CREDENTIALS=str(credentials), FCM_API_BASE=fcm_fake.url)
     settings = Settings.from_env(env)
     if settings.database_url.startswith("postgresql"):
         _ensure_postgres_database(settings.database_url)

@@ -10,9 +10,11 @@ import logging
 import threading
 import time
 
+from sqlalchemy.orm import Session
+
 from core.catalog.snapshot import CatalogSnapshot, build_snapshot, current_version
 from core.config import get_settings
-from core.db import get_session
+from core.db import init_engine
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +24,14 @@ _checked_at = 0.0
 _rebuilding = False
 
 
+def _own_session() -> Session:
+    # Never the thread's shared session: callers may be inside a transaction of their own.
+    return Session(init_engine())
+
+
 def _build() -> CatalogSnapshot:
-    session = get_session()
-    try:
+    with _own_session() as session:
         return build_snapshot(session)
-    finally:
-        session.close()
 
 
 def _rebuild_in_background() -> None:
@@ -46,11 +50,8 @@ def _rebuild_in_background() -> None:
 
 
 def _version_changed(snapshot: CatalogSnapshot) -> bool:
-    session = get_session()
-    try:
+    with _own_session() as session:
         return current_version(session) != snapshot.version
-    finally:
-        session.close()
 
 
 def current_catalog() -> CatalogSnapshot:

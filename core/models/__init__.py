@@ -10,13 +10,14 @@ from core.models.cases import (
     ServiceRequest,
     UsageEvent,
 )
+from core.models.campaigns import Campaign, CampaignDelivery
 from core.models.catalog import Agency, CatalogMeta, Category, Office, Service, service_offices
 from core.models.citizens import Citizen, Device, Subscription
 from core.models.inbound import InboundMessage
 from core.models.outbox import OutboxMessage, SmsOptOut
 
 __all__ = [
-    "Agency", "ApiKey", "CaseReference", "CatalogMeta", "Category", "Citizen", "Complaint",
+    "Agency", "ApiKey", "Campaign", "CampaignDelivery", "CaseReference", "CatalogMeta", "Category", "Citizen", "Complaint",
     "ComplaintMessage", "Device", "IdempotencyRecord", "InboundMessage", "Office", "OtpCode", "OutboxMessage",
     "RefreshToken", "RequestDocument", "RequestEvent", "Service", "ServiceRequest",
     "SmsOptOut", "StaffMember", "Subscription", "UsageEvent", "service_offices",

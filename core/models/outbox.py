@@ -25,8 +25,11 @@ NO_PROVIDER = "no_provider"  # no credentials configured: kept and logged, never
 OPTED_OUT = "opted_out"    # the recipient said STOP (campaigns) or the provider blocks them
 TIMED_OUT = "timed_out"    # no final receipt within 72 hours
 CANCELLED = "cancelled"
+ACCEPTED = "accepted"      # push: FCM took it; FCM sends no delivery receipts to servers
+FELL_BACK = "fell_back"    # push: no device took it, so an SMS went instead
 
-FINAL = frozenset({DELIVERED, UNDELIVERED, FAILED, NO_PROVIDER, OPTED_OUT, TIMED_OUT, CANCELLED})
+FINAL = frozenset({DELIVERED, UNDELIVERED, FAILED, NO_PROVIDER, OPTED_OUT, TIMED_OUT, CANCELLED,
+                   ACCEPTED, FELL_BACK})
 # Receipts arrive out of order; a status only ever moves forward along this order.
 PROGRESS = {PENDING: 0, SENDING: 1, SENT: 2, **{status: 3 for status in FINAL}}
 

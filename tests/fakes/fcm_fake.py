@@ -31,6 +31,7 @@ import base64
 import json
 import re
 import secrets
+import socket
 import threading
 from collections import Counter, deque
 from datetime import UTC, datetime
@@ -194,7 +195,37 @@ def _now_rfc3339() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _KeepAliveHandler(WSGIRequestHandler):
+    """werkzeug's handler, quiet, with TCP_NODELAY and HTTP/1.1 keep-alive.
+
+    werkzeug always answers ``Connection: close`` because http.server cannot skip an unread
+    request body. FcmFake._wsgi always reads the whole (Content-Length) body first, so keeping
+    the connection open is safe; without it every FCM call would cost a TCP handshake and a
+    new server thread, which caps a Python client at a few hundred requests per second.
+    """
+
+    timeout = 30  # idle keep-alive connections are dropped, so their threads end
+
+    def setup(self) -> None:
+        super().setup()
+        # werkzeug writes the headers and the body in two send()s; without TCP_NODELAY, Nagle
+        # holds the body until the client's delayed ACK (~40 ms) on keep-alive connections.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.fcm_fake._track(self.connection)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self.server.fcm_fake._untrack(self.connection)  # type: ignore[attr-defined]
+        super().finish()
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" and self._reusable():
+            return
+        super().send_header(keyword, value)
+
+    def _reusable(self) -> bool:
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        return not chunked and not self.close_connection
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # keep test output clean; failures are visible through fake.requests
 
@@ -260,6 +291,7 @@ class FcmFake:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._public_keys: dict[str, bytes] = {}  # client_email -> PEM, for JWT verification
+        self._connections: set[socket.socket] = set()
         self._init_state()
 
     # ------------------------------------------------------------------ lifecycle
@@ -268,12 +300,12 @@ class FcmFake:
             return self
         self._stopping.clear()
         self._server = make_server(
-            self._host, self._port, self._wsgi, threaded=True, request_handler=_QuietHandler
+            self._host, self._port, self._wsgi, threaded=True, request_handler=_KeepAliveHandler
         )
         # Many clients (httpx pools of 100 connections, send_each's 500 threads) connect at
         # once; the default listen backlog of 128 would reset some of them.
         self._server.socket.listen(1024)
-        self._server.daemon_threads = True
+        self._server.fcm_fake = self  # type: ignore[attr-defined]  # for _KeepAliveHandler
         server = self._server
         self._thread = threading.Thread(
             # A short poll interval keeps stop() (server.shutdown) fast between tests.
@@ -290,9 +322,28 @@ class FcmFake:
         self._stopping.set()  # wakes handlers sleeping on `latency`
         self._server.shutdown()
         self._server.server_close()
+        self._close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server, self._thread = None, None
+
+    def _track(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.add(connection)
+
+    def _untrack(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+
+    def _close_connections(self) -> None:
+        """End idle keep-alive connections so their handler threads exit with the fake."""
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def __enter__(self) -> Self:
         return self.start()
@@ -461,6 +512,9 @@ class FcmFake:
 
     # ------------------------------------------------------------------ HTTP plumbing
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        # Read the whole body whatever the route: the connection is kept alive (see
+        # _KeepAliveHandler), so unread bytes would be parsed as the next request.
+        environ[_BODY_KEY] = _drain_body(environ)
         path = urlsplit(environ.get("RAW_URI") or environ.get("PATH_INFO", "")).path
         method = environ["REQUEST_METHOD"]
         route, reply = self._dispatch(environ, method, path)
@@ -669,9 +723,16 @@ class FcmFake:
 _IID_ERRORS = {404: "NOT_FOUND", 403: "PERMISSION_DENIED", 400: "INVALID_ARGUMENT"}
 
 
-def _read_body(environ: dict[str, Any]) -> bytes:
+_BODY_KEY = "fcm_fake.body"
+
+
+def _drain_body(environ: dict[str, Any]) -> bytes:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     return environ["wsgi.input"].read(length) if length > 0 else b""
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    return environ.get(_BODY_KEY, b"")
 
 
 def _oauth_error(error: str, description: str) -> _Reply:
