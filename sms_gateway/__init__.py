@@ -5,7 +5,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from sms_gateway import inbound, status_callbacks
+    from sms_gateway import inbound, status_callbacks, ussd
 
     app.register_blueprint(status_callbacks.bp)
     app.register_blueprint(inbound.bp)
+    ussd.register(app)

@@ -150,15 +150,9 @@ def _on_language(_frame: Frame, _raw: str, choice: str, _ctx: MenuContext) -> Ou
     return Ending(LANGUAGE_END, arg=new) if new else None
 
 
-def _on_list(frame: Frame, raw: str, choice: str, ctx: MenuContext) -> Outcome:
-    return {CATEGORIES: _on_categories, SERVICES: _on_services,
-            MUNICIPALITIES: _on_municipalities, AGENCIES: _on_agencies,
-            }[frame.kind](frame, raw, choice, ctx)
-
-
 HANDLERS: dict[str, Callable[[Frame, str, str, MenuContext], Outcome]] = {
-    HOME: _on_home, CATEGORIES: _on_list, SERVICES: _on_list, DETAIL: _on_detail,
-    MUNICIPALITIES: _on_list, STATUS: _on_status, AGENCIES: _on_list,
+    HOME: _on_home, CATEGORIES: _on_categories, SERVICES: _on_services, DETAIL: _on_detail,
+    MUNICIPALITIES: _on_municipalities, STATUS: _on_status, AGENCIES: _on_agencies,
     COMPLAINT: _on_complaint, CONFIRM: _on_confirm, LANGUAGE: _on_language,
 }
 
@@ -222,4 +216,5 @@ ENDINGS: dict[str, Callable[[Ending, MenuContext], Screen]] = {
     TOO_LONG_END: _too_long_end,
 }
 
-__all__ = ["MenuContext", "State", "apology", "finish", "path_key", "render", "step", "walk"]
+__all__ = ["Frame", "MenuContext", "Screen", "State", "apology", "finish", "path_key", "render",
+           "step", "walk"]

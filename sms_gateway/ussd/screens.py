@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.catalog.views import level_name
 from core.qatar import MUNICIPALITY_NAMES
 from i18n.catalogs import N_, format_money, pick, t
+from sms_gateway.segments import USSD_GSM7_LIMIT, USSD_UCS2_LIMIT
 from sms_gateway.ussd import layout
 from sms_gateway.ussd.model import (
     AGENCIES,
@@ -33,9 +34,13 @@ from sms_gateway.ussd.model import (
 )
 from sms_gateway.ussd.protocol import Screen
 
-# Longest name in a list line (units): Arabic screens hold 80, so 3 short or 2 long lines.
-NAME_CAP = {"ar": 20, "en": 44}
+# Longest name on a list line (units), at most; Arabic lists get less (see label_cap).
+NAME_CAP = {"ar": 30, "en": 44}
+# The screen size each language's wording is planned for (Arabic needs UCS-2).
+SCREEN_LIMIT = {"ar": USSD_UCS2_LIMIT, "en": USSD_GSM7_LIMIT}
+CONFIRM_AGENCY_CAP = {"ar": 26, "en": 60}
 MIN_FLEX = 6  # a variable text shorter than this says nothing: drop it or cut harder
+READABLE = 12  # below this, a fuller screen gives way to one with fewer lines
 HOME_OPTIONS = (("1", N_("Find a service")), ("2", N_("Request status")),
                 ("3", N_("File a complaint")), ("4", N_("Language")),
                 ("5", N_("Nearest office")))
@@ -50,10 +55,6 @@ class ListSpec:
     title: str
     keys: tuple[str, ...]
     labels: tuple[str, ...]
-
-
-def cap(lang: str) -> int:
-    return NAME_CAP.get(lang, NAME_CAP["ar"])
 
 
 def option(key: str, msgid: str, lang: str) -> str:
@@ -83,16 +84,17 @@ def compose(title: str, invalid: bool, body: Body, lang: str) -> str:
     return fitted(text, lang)
 
 
-def widest(build: Callable[[int], str], high: int = 160) -> str | None:
+def widest(build: Callable[[int], str], low: int = MIN_FLEX, high: int = 160) -> str | None:
     """`build(width)` with the widest variable text that still fits, else None."""
-    best = layout.largest_fitting(build, MIN_FLEX, high)
+    best = layout.largest_fitting(build, low, high)
     return build(best) if best is not None else None
 
 
 def flexible(variants: Sequence[Callable[[int], str]]) -> str:
-    """The first variant (fullest first) that fits with its variable text at its widest."""
-    for build in variants:
-        text = widest(build)
+    """The first variant (fullest first) whose variable text fits readably; the last one
+    may cut that text shorter."""
+    for i, build in enumerate(variants):
+        text = widest(build, MIN_FLEX if i == len(variants) - 1 else READABLE)
         if text is not None:
             return text
     return variants[-1](MIN_FLEX)  # compose() tries another lead, then guards
@@ -100,23 +102,42 @@ def flexible(variants: Sequence[Callable[[int], str]]) -> str:
 
 # ---- lists --------------------------------------------------------------------------------
 
-def _names(items: Sequence[Named], lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    ellipsis = layout.ellipsis_for(lang)
-    labels = tuple(layout.shorten_name(pick(i.name, lang), cap(lang), ellipsis) for i in items)
-    return tuple(i.code for i in items), labels
+def _lead_room(title: str, lang: str) -> str:
+    # Pages are laid out for the longer of their two possible lead lines, so that numbering
+    # never shifts when a page is shown again after an invalid choice.
+    return max(title, invalid_line(lang), key=layout.width)
 
 
-def _category_title(code: str, ctx: MenuContext) -> str:
+def label_cap(title: str, lang: str) -> int:
+    """The longest label that still lets two items share a page (Arabic: 80 units)."""
+    limit = SCREEN_LIMIT.get(lang, SCREEN_LIMIT["ar"])
+    fixed = [_lead_room(title, lang), option("98", N_("More"), lang), option("0", N_("Back"), lang)]
+    per_item = (limit - sum(layout.width(line) for line in fixed) - 4) // 2  # 4 line breaks
+    return min(NAME_CAP.get(lang, NAME_CAP["ar"]), per_item - 2)  # "1 " precedes a label
+
+
+def _named_spec(title: str, items: Sequence[Named], lang: str) -> ListSpec:
+    room, ellipsis = label_cap(title, lang), layout.ellipsis_for(lang)
+    labels = tuple(layout.shorten_name(pick(i.name, lang), room, ellipsis) for i in items)
+    return ListSpec(title, tuple(i.code for i in items), labels)
+
+
+def _services_title(code: str, ctx: MenuContext) -> str:
+    if ctx.lang == "ar":
+        return ""  # 80 units: the category just chosen is not worth a line
     name = next((pick(c.name, ctx.lang) for c in ctx.categories() if c.code == code), code)
-    return layout.shorten_name(name, cap(ctx.lang), layout.ellipsis_for(ctx.lang))
+    return layout.shorten_name(name, NAME_CAP["en"], layout.ellipsis_for(ctx.lang))
 
 
 def _services_spec(frame: Frame, ctx: MenuContext) -> ListSpec:
-    services, ellipsis = ctx.services(frame.arg), layout.ellipsis_for(ctx.lang)
+    title, lang = _services_title(frame.arg, ctx), ctx.lang
+    services, ellipsis = ctx.services(frame.arg), layout.ellipsis_for(lang)
     # The number is what SMS commands take (INFO 1001), so the list teaches it.
-    labels = tuple(f"{layout.shorten_name(pick(s.name, ctx.lang), cap(ctx.lang) - 4, ellipsis)}"
-                   f" ({s.number})" for s in services)
-    return ListSpec(_category_title(frame.arg, ctx), tuple(s.code for s in services), labels)
+    numbers = [f" ({s.number})" for s in services]
+    labels = tuple(layout.shorten_name(pick(s.name, lang), label_cap(title, lang)
+                                       - layout.width(number), ellipsis) + number
+                   for s, number in zip(services, numbers, strict=True))
+    return ListSpec(title, tuple(s.code for s in services), labels)
 
 
 def _municipalities_spec(lang: str) -> ListSpec:
@@ -131,16 +152,13 @@ def list_spec(frame: Frame, ctx: MenuContext) -> ListSpec:
     if frame.kind == MUNICIPALITIES:
         return _municipalities_spec(ctx.lang)
     if frame.kind == CATEGORIES:
-        return ListSpec(t(ctx.lang, N_("Choose a category")), *_names(ctx.categories(), ctx.lang))
-    return ListSpec(t(ctx.lang, N_("Choose the agency")), *_names(ctx.agencies(), ctx.lang))
+        return _named_spec(t(ctx.lang, N_("Choose a category")), ctx.categories(), ctx.lang)
+    return _named_spec(t(ctx.lang, N_("Choose the agency")), ctx.agencies(), ctx.lang)
 
 
 def _pages(spec: ListSpec, lang: str) -> tuple[tuple[int, int], ...]:
-    # Laid out for the longer of its two possible lead lines, so that numbering never
-    # shifts when the page is shown again after an invalid choice.
-    lead = max(spec.title, invalid_line(lang), key=layout.width)
-    return layout.paginate(lead, spec.labels, option("98", N_("More"), lang),
-                           option("0", N_("Back"), lang))
+    return layout.paginate(_lead_room(spec.title, lang), spec.labels,
+                           option("98", N_("More"), lang), option("0", N_("Back"), lang))
 
 
 def pages_of(frame: Frame, ctx: MenuContext) -> tuple[tuple[int, int], ...]:
@@ -194,8 +212,7 @@ def _draw_detail(frame: Frame, invalid: bool, ctx: MenuContext) -> Screen:
 
 
 def _agency_name(code: str, ctx: MenuContext) -> str:
-    name = next((pick(a.name, ctx.lang) for a in ctx.agencies() if a.code == code), code)
-    return layout.shorten_name(name, cap(ctx.lang), layout.ellipsis_for(ctx.lang))
+    return next((pick(a.name, ctx.lang) for a in ctx.agencies() if a.code == code), code)
 
 
 def _quoted(text: str, lang: str) -> str:
@@ -204,13 +221,19 @@ def _quoted(text: str, lang: str) -> str:
 
 def _draw_confirm(frame: Frame, invalid: bool, ctx: MenuContext) -> str:
     lang, ellipsis = ctx.lang, layout.ellipsis_for(ctx.lang)
-    question = t(lang, N_("Send to %(agency)s?"), agency=_agency_name(frame.arg, ctx))
+    agency = _agency_name(frame.arg, ctx)
     tail = [option("1", N_("Confirm"), lang), option("0", N_("Back"), lang)]
 
-    def body(lead: list[str]) -> str:
-        return flexible([lambda w: "\n".join(
-            [*lead, question, _quoted(layout.shorten(frame.text, w, ellipsis), lang), *tail])])
-    return compose("", invalid, body, lang)
+    def variant(lead: list[str], room: int) -> Callable[[int], str]:
+        question = t(lang, N_("Send to %(agency)s?"),
+                     agency=layout.shorten_name(agency, room, ellipsis))
+        return lambda w: "\n".join(
+            [*lead, question, _quoted(layout.shorten(frame.text, w, ellipsis), lang), *tail])
+
+    # Any Arabic or emoji in the complaint makes even an English screen UCS-2 (80 units):
+    # the agency's name then gives way to the complaint's preview.
+    rooms = (CONFIRM_AGENCY_CAP.get(lang, CONFIRM_AGENCY_CAP["ar"]), 20, 10)
+    return compose("", invalid, lambda lead: flexible([variant(lead, r) for r in rooms]), lang)
 
 
 def _draw_fixed(title: str, lines: Sequence[str], invalid: bool, lang: str) -> str:
@@ -231,24 +254,23 @@ def _draw_language(invalid: bool, lang: str) -> str:
     return _draw_fixed(t(lang, N_("Choose a language")), lines, invalid, lang)
 
 
+_DRAWERS: dict[str, Callable[[Frame, bool, MenuContext], str]] = {
+    HOME: lambda _f, invalid, ctx: _draw_home(invalid, ctx.lang),
+    CATEGORIES: _draw_list, SERVICES: _draw_list, MUNICIPALITIES: _draw_list,
+    AGENCIES: _draw_list, CONFIRM: _draw_confirm,
+    STATUS: lambda _f, invalid, ctx: _draw_prompt(
+        N_("Enter the reference number"), invalid, ctx.lang),
+    COMPLAINT: lambda _f, invalid, ctx: _draw_prompt(
+        N_("Type your complaint"), invalid, ctx.lang),
+    LANGUAGE: lambda _f, invalid, ctx: _draw_language(invalid, ctx.lang),
+}
+
+
 def draw(frame: Frame, invalid: bool, ctx: MenuContext) -> Screen:
-    """The CON screen for the frame on top of the stack (or END if its service vanished)."""
-    lang = ctx.lang
+    """The CON screen for the frame on top of the stack (END if its service vanished)."""
     if frame.kind == DETAIL:
         return _draw_detail(frame, invalid, ctx)
-    if frame.kind in (CATEGORIES, SERVICES, MUNICIPALITIES, AGENCIES):
-        text = _draw_list(frame, invalid, ctx)
-    elif frame.kind == CONFIRM:
-        text = _draw_confirm(frame, invalid, ctx)
-    elif frame.kind in (STATUS, COMPLAINT):
-        prompt = N_("Enter the reference number") if frame.kind == STATUS \
-            else N_("Type your complaint")
-        text = _draw_prompt(prompt, invalid, lang)
-    elif frame.kind == LANGUAGE:
-        text = _draw_language(invalid, lang)
-    else:
-        text = _draw_home(invalid, lang) if frame.kind == HOME else fitted("", lang)
-    return Screen(text, ends=False)
+    return Screen(_DRAWERS[frame.kind](frame, invalid, ctx), ends=False)
 
 
 # ---- endings ------------------------------------------------------------------------------

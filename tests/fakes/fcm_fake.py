@@ -28,6 +28,7 @@ Usable as a context manager.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import secrets
@@ -196,20 +197,19 @@ def _now_rfc3339() -> str:
 
 
 class _KeepAliveHandler(WSGIRequestHandler):
-    """werkzeug's handler, quiet, with TCP_NODELAY and HTTP/1.1 keep-alive.
+    """werkzeug's request handler with HTTP/1.1 keep-alive and one send() per response.
 
-    werkzeug always answers ``Connection: close`` because http.server cannot skip an unread
-    request body. FcmFake._wsgi always reads the whole (Content-Length) body first, so keeping
-    the connection open is safe; without it every FCM call would cost a TCP handshake and a
-    new server thread, which caps a Python client at a few hundred requests per second.
+    werkzeug's own ``run_wsgi`` always answers ``Connection: close`` and then waits up to 10 ms
+    draining the socket, because http.server cannot skip an unread request body. That caps a
+    Python client at a few hundred requests per second (a TCP handshake and a new thread per
+    FCM call). FcmFake always reads the whole body first, so here the connection is kept open
+    and the response is written in one piece (no Nagle/delayed-ACK stall between head and body).
     """
 
-    timeout = 30  # idle keep-alive connections are dropped, so their threads end
+    timeout = 30  # an idle keep-alive connection is dropped after this, ending its thread
 
     def setup(self) -> None:
         super().setup()
-        # werkzeug writes the headers and the body in two send()s; without TCP_NODELAY, Nagle
-        # holds the body until the client's delayed ACK (~40 ms) on keep-alive connections.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.fcm_fake._track(self.connection)  # type: ignore[attr-defined]
 
@@ -217,14 +217,30 @@ class _KeepAliveHandler(WSGIRequestHandler):
         self.server.fcm_fake._untrack(self.connection)  # type: ignore[attr-defined]
         super().finish()
 
-    def send_header(self, keyword: str, value: str) -> None:
-        if keyword.lower() == "connection" and value.lower() == "close" and self._reusable():
-            return
-        super().send_header(keyword, value)
+    def run_wsgi(self) -> None:
+        environ = self.make_environ()
+        started: list[Any] = []
 
-    def _reusable(self) -> bool:
-        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
-        return not chunked and not self.close_connection
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            started[:] = [status, headers]
+
+        try:
+            body = b"".join(self.server.app(environ, start_response))
+        except Exception:  # a bug in the fake: answer 500 and drop the connection
+            self.close_connection = True
+            body = json.dumps(google_error(500, "FcmFake crashed")).encode()
+            started[:] = ["500 Internal Server Error", [("Content-Type", "application/json")]]
+        if environ.get("wsgi.input_terminated"):  # chunked request: framing is unreliable
+            self.close_connection = True
+        self.wfile.write(self._head(started[0], started[1], len(body)) + body)
+
+    def _head(self, status: str, headers: list[tuple[str, str]], length: int) -> bytes:
+        lines = [f"HTTP/1.1 {status}", f"Date: {self.date_time_string()}", "Server: FcmFake"]
+        lines += [f"{key}: {value}" for key, value in headers if key.lower() != "content-length"]
+        lines.append(f"Content-Length: {length}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # keep test output clean; failures are visible through fake.requests
@@ -340,10 +356,8 @@ class FcmFake:
         with self._lock:
             connections, self._connections = list(self._connections), set()
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def __enter__(self) -> Self:
         return self.start()
@@ -727,6 +741,8 @@ _BODY_KEY = "fcm_fake.body"
 
 
 def _drain_body(environ: dict[str, Any]) -> bytes:
+    if environ.get("wsgi.input_terminated"):  # chunked: werkzeug's dechunking stream
+        return environ["wsgi.input"].read()
     length = int(environ.get("CONTENT_LENGTH") or 0)
     return environ["wsgi.input"].read(length) if length > 0 else b""
 

@@ -50,19 +50,6 @@ POTHOLE = {"service_code": "ASHGHAL-DEFECT", "lat": "25.2854", "long": "51.5310"
            "attribute[defect_type]": "pothole", "attribute[zone]": "٦٣"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def open311(app):  # type: ignore[no-untyped-def]
-    """Until server.py calls register(), wire the blueprint into the session app here."""
-    from mobile_api.open311 import register
-
-    if "open311" not in app.blueprints:
-        # Flask refuses new routes once an app has served; other modules may have used it.
-        served, app._got_first_request = app._got_first_request, False
-        register(app)
-        app._got_first_request = served
-    return app
-
-
 def xml_of(response) -> ET.Element:  # type: ignore[no-untyped-def]
     assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
     assert response.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
@@ -575,8 +562,8 @@ def test_unknown_paths_and_wrong_methods_answer_the_error_array(client):
 # --- interop: a published Open311 client against a real HTTP server ----------------------
 
 @pytest.fixture()
-def live_server(open311) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server = make_server("127.0.0.1", 0, open311, threaded=True)
+def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}{V2}"
