@@ -21,7 +21,7 @@ setup: $(VENV)/.installed
 	$(BIN)/flask catalog load
 
 run: setup
-	$(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.installed
 	$(BIN)/python -c "from i18n.catalogs import compile_catalogs; compile_catalogs()"
