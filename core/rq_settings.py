@@ -7,5 +7,8 @@ from core.queues import QUEUE_NAMES
 from core.redis_conn import resolve_redis_url
 
 REDIS_URL = resolve_redis_url()
-QUEUES = list(QUEUE_NAMES)
-SERIALIZER = "rq.serializers.JSONSerializer"
+# Message jobs carry only ids, as JSON. The `periodic` queue has its own worker in the
+# Procfile: `rq cron` (RQ 2.12) enqueues with RQ's default serializer whatever --serializer
+# says, so those argument-less jobs are read by a worker using that default. (The
+# serializer is a command-line flag; RQ reads no SERIALIZER setting.)
+QUEUES = [name for name in QUEUE_NAMES if name != "periodic"]

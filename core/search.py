@@ -21,15 +21,15 @@ are adjacent and in order in a name; ties break by key.
 """
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise, repeat
+from operator import add, mul, neg
 
 from i18n.arabic import tokenize
 from i18n.lexicon import LEMMAS, STOP_WORDS_AR, STOP_WORDS_EN, SYNONYM_GROUPS
@@ -48,7 +48,6 @@ _W_SYNONYM = 0.85
 _W_FUZZY = (1.0, 0.7, 0.5)  # by edit distance
 _W_PREFIX = 0.6
 _PHRASE_BONUS = 0.3
-_PHRASE_CHECK_TOP = 200  # adjacency is checked for the best candidates only
 _PREFIX_SCAN = 400  # vocabulary entries looked at per prefix
 _PREFIX_MAX_TERMS = 12
 _FUZZY_MAX_TERMS = 4
@@ -62,6 +61,17 @@ _MAX_SCORE = 999.999
 _HASH_BITS = 40
 _ID_BITS = 24
 _ID_MASK = (1 << _ID_BITS) - 1
+
+# Name-adjacency index: (term id << _TID_BITS | next term id) << _DOC_BITS | doc id.
+_TID_BITS = 20
+_DOC_BITS = 24
+_PAIR_LIMIT = 1 << (2 * _TID_BITS)
+
+_NEG_INF = float("-inf")
+_SCORE_ALL = 64  # a coverage tier this small is scored outright
+_THRESHOLD_DEPTH = 16  # postings read per term in the first threshold round
+_DICT_LOOKUP_RATIO = 8  # postings <= ratio x documents to score: read them all
+_MASK_MIN_DF = 64  # terms in max(this, 1/64 of the documents) keep a ready bit mask
 
 
 @dataclass(frozen=True)
@@ -102,10 +112,15 @@ def _lemma(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=131072)
-def analyze(token: str) -> str:
+def _index_term(token: str) -> str:
     """Index term of one normalised token: lemma table, then light stem."""
-    return stem(_lemma(token))
+    return _stem_uncached(_lemma(token))
+
+
+# Building analyses each distinct surface once (the builder remembers it): going around the
+# caches keeps the index's vocabulary out of them.
+_stem_uncached = getattr(stem, "__wrapped__", stem)
+analyze = lru_cache(maxsize=131072)(_index_term)
 
 
 def _phrase_terms(text: str) -> tuple[str, ...]:
@@ -244,6 +259,76 @@ def _query_tokens(query: str) -> list[_QueryToken]:
 
 
 # ---------------------------------------------------------------------------------------
+# Bit masks (a Python int with bit d set for document d): set algebra at C speed
+# ---------------------------------------------------------------------------------------
+
+def _mask_of(docs: Iterable[int], n_bytes: int) -> int:
+    buf = bytearray(n_bytes)
+    for d in docs:
+        buf[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buf, "little")
+
+
+def _bit_positions(mask: int) -> list[int]:
+    """The set bits of `mask` (document ids), ascending."""
+    bits = bin(mask)[:1:-1]  # lowest bit first, "0b" dropped
+    # Runs of zeros between the ones give the gaps: all C-level, no per-bit Python loop.
+    gaps = map(len, bits.split("1")[:-1])
+    return list(map((-1).__add__, accumulate(map((1).__add__, gaps))))
+
+
+# ---------------------------------------------------------------------------------------
+# One query, ready to score
+# ---------------------------------------------------------------------------------------
+
+Sources = dict[tuple[int, ...], float]  # conjunction of term ids (summing order) -> weight
+
+
+@dataclass
+class _Query:
+    sources: list[Sources]  # per query token
+    masks: list[int]  # per query token: the documents it matches
+    union: int
+    pair_sets: list[set[int]]  # per consecutive token pair: docs with it adjacent in a name
+    factors: list[float]  # phrase-bonus factor by the number of adjacent pairs found
+    exact: frozenset[int]  # documents whose whole name is the query
+    terms: list[int]  # every term id some source reads
+    term_masks: dict[int, int]
+
+
+# An entry of a ranking: (-tier offset, -score, doc id); ascending order is best first.
+Ranked = tuple[float, float, int]
+
+
+def _token_totals(sources: list[Sources], vecs: dict[int, list[float]],
+                  size: int) -> tuple[list[float], list[int]]:
+    """BM25F totals and matched-token counts, vectorised over `size` documents.
+
+    vecs[t][j] is the impact of term t in document j, or -inf when absent (so a conjunction
+    with a missing term is -inf, and max() with the 0.0 start drops it). The float
+    operations and their order are those of the original per-document loops, so equal
+    inputs give bit-identical scores; every step is monotone, so feeding per-term upper
+    bounds instead of impacts gives an upper bound of the score (threshold ranking).
+    """
+    totals = [0.0] * size
+    covers = [0] * size
+    conj: dict[tuple[int, ...], list[float]] = {}
+    for token_sources in sources:
+        best = [0.0] * size
+        for terms, weight in token_sources.items():
+            values = conj.get(terms)
+            if values is None:
+                values = vecs[terms[0]]
+                for t in terms[1:]:
+                    values = list(map(add, values, vecs[t]))
+                conj[terms] = values
+            best = list(map(max, best, map(weight.__mul__, values)))
+        totals = list(map(add, totals, best))
+        covers = list(map(add, covers, map(bool, best)))
+    return totals, covers
+
+
+# ---------------------------------------------------------------------------------------
 # The index
 # ---------------------------------------------------------------------------------------
 
@@ -252,26 +337,29 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._keys: list[str] = []
-        self._term_ids: dict[str, int] = {}
+        self._terms: list[str] = []  # sorted: a term id is its position
         self._post_off = array("q", [0])
-        self._post_docs = array("i")
+        self._post_docs = array("i")  # per term, ascending doc ids (random access by bisect)
         self._post_imp = array("f")
-        self._name_seq = array("i")
-        self._name_off = array("q", [0])
-        self._exact: dict[str, tuple[int, ...]] = {}
+        self._imp_docs = array("i")  # per term, doc ids by decreasing impact, then id
+        self._masks: dict[int, int] = {}  # bit masks of the terms with many documents
+        self._mask_bytes = 1
+        self._pair_keys = array("Q")  # sorted (term << _TID_BITS | next term) in names
+        self._pair_off = array("q", [0])
+        self._pair_docs = array("i")
+        self._exact_hash = array("q")  # sorted hash of each name's term sequence
+        self._exact_docs = array("i")
         self._surfaces: list[str] = []
         self._surface_tids = array("i")
-        self._sorted_terms: list[str] = []
-        self._sorted_term_tids = array("i")
-        self._terms_by_id: list[str] = []
         self._deletes = array("Q")
 
     @classmethod
     def build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
         by_key = {doc.key: doc for doc in docs}  # a repeated key: the last one wins
-        builder = _Builder()
+        builder = _Builder(len(by_key))
         for doc_id, key in enumerate(sorted(by_key)):
             builder.add(doc_id, by_key[key])
+        del by_key
         return builder.finish(cls())
 
     def __len__(self) -> int:
@@ -280,31 +368,231 @@ class SearchIndex:
     # -- public ---------------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = None) -> list[tuple[str, float]]:
-        """All matching keys, best first, with scores."""
-        if not isinstance(query, str) or not self._keys or (limit is not None and limit <= 0):
+        """All matching keys, best first, with scores (every match is scored: the reference
+        ranking that top() must reproduce)."""
+        if limit is not None and limit <= 0:
             return []
+        q = self._prepare(query)
+        if q is None:
+            return []
+        ranked = self._rank_docs(q, _bit_positions(q.union))
+        return self._output(ranked if limit is None else ranked[:limit])
+
+    def top(self, query: str, k: int,
+            accept: Callable[[str], bool] | None = None) -> tuple[int, list[tuple[str, float]]]:
+        """(number of matching documents whose key `accept` takes, the best k of them).
+
+        Same order and scores as search(); `accept` is called once per matching document.
+        """
+        q = self._prepare(query)
+        if q is None:
+            return 0, []
+        allowed = q.union if accept is None else self._accepted(q.union, accept)
+        count = allowed.bit_count()
+        if k <= 0 or not count:
+            return count, []
+        return count, self._output(self._best(q, allowed, k))
+
+    # -- query preparation ----------------------------------------------------------------
+
+    def _prepare(self, query: str) -> _Query | None:
+        if not isinstance(query, str) or not self._keys:
+            return None
         tokens = _query_tokens(query)
         if not tokens:
-            return []
+            return None
         plan = self._plan(tokens)
-        span_scores = [self._conjunction(span.tids) for span in plan.spans]
-        best = [self._token_scores(plan, i, span_scores) for i in range(len(tokens))]
-        totals, cover = _combine(best)
-        if not totals:
+        q = _Query([], [], 0, [], [], frozenset(), [], {})
+        for i in range(len(tokens)):
+            sources, mask = self._sources(plan, i, q.term_masks)
+            q.sources.append(sources)
+            q.masks.append(mask)
+            q.union |= mask
+        q.terms = sorted({t for sources in q.sources for terms in sources for t in terms})
+        pairs = len(tokens) - 1
+        q.pair_sets = [self._adjacent(a.alts, b.alts) for a, b in pairwise(tokens)]
+        q.factors = [1.0] + [1.0 + _PHRASE_BONUS * f / pairs for f in range(1, pairs + 1)]
+        if plan.exact_key:
+            q.exact = frozenset(self._exact_matches(plan.exact_key))
+        return q
+
+    def _sources(self, plan: _Plan, index: int,
+                 term_masks: dict[int, int]) -> tuple[Sources, int]:
+        """What may match query token `index`, and the documents matching any of it."""
+        sources: Sources = {}
+        for tid, weight in plan.tokens[index].alts.items():
+            _add_alt(sources, (tid,), weight)
+        for span in plan.spans:
+            if span.start <= index < span.end:
+                # A phrase covering n query words earns each of them 1/n of its score; its
+                # impacts are summed rarest term first.
+                terms = tuple(sorted(span.tids, key=self._df))
+                _add_alt(sources, terms, span.weight / (span.end - span.start))
+        mask = 0
+        for terms in list(sources):
+            docs = self._term_mask(terms[0], term_masks)
+            for t in terms[1:]:
+                docs &= self._term_mask(t, term_masks)
+            if docs:
+                mask |= docs
+            else:
+                del sources[terms]  # a phrase no document holds
+        return sources, mask
+
+    def _term_mask(self, tid: int, cache: dict[int, int]) -> int:
+        mask = cache.get(tid)
+        if mask is None:
+            mask = self._masks.get(tid)
+            if mask is None:
+                start, end = self._post_off[tid], self._post_off[tid + 1]
+                mask = _mask_of(self._post_docs[start:end], self._mask_bytes)
+            cache[tid] = mask
+        return mask
+
+    def _adjacent(self, left: Iterable[int], right: dict[int, float]) -> set[int]:
+        """Documents with some alternative of one token right before one of the next."""
+        found: set[int] = set()
+        keys, n_keys = self._pair_keys, len(self._pair_keys)
+        for a in left:
+            for b in right:
+                key = a << _TID_BITS | b
+                i = bisect_left(keys, key)
+                if i < n_keys and keys[i] == key:
+                    found.update(self._pair_docs[self._pair_off[i]:self._pair_off[i + 1]])
+        return found
+
+    def _exact_matches(self, key: str) -> array:
+        digest = hash(key)
+        start = bisect_left(self._exact_hash, digest)
+        end = bisect_left(self._exact_hash, digest + 1, start)
+        return self._exact_docs[start:end]
+
+    def _accepted(self, union: int, accept: Callable[[str], bool]) -> int:
+        keys = self._keys
+        return _mask_of((d for d in _bit_positions(union) if accept(keys[d])), self._mask_bytes)
+
+    # -- ranking --------------------------------------------------------------------------
+
+    def _best(self, q: _Query, allowed: int, k: int) -> list[Ranked]:
+        """The best k allowed documents: exact names, then coverage tiers from the top,
+        scoring only as many tiers (and, in a large tier, as few documents) as needed."""
+        exact = _mask_of(q.exact, self._mask_bytes) & allowed if q.exact else 0
+        ranked = self._rank_docs(q, _bit_positions(exact))[:k]
+        for tier in _coverage_tiers(q.masks, allowed & ~exact):
+            if len(ranked) >= k:
+                break
+            ranked += self._tier_best(q, tier, k - len(ranked))
+        return ranked
+
+    def _tier_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
+        size = tier.bit_count()
+        if size <= max(_SCORE_ALL, 2 * need):
+            return self._rank_docs(q, _bit_positions(tier))[:need]
+        if len(q.terms) == 1 and len(q.sources) == 1:
+            return self._single_term_best(q, tier, need)
+        return self._threshold_best(q, tier, need)
+
+    def _single_term_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
+        # One term: its impact order (ties by id) is the ranking order.
+        in_tier = tier.to_bytes(self._mask_bytes, "little")
+        start, end = self._post_off[q.terms[0]], self._post_off[q.terms[0] + 1]
+        picked: list[int] = []
+        for d in self._imp_docs[start:end]:
+            if in_tier[d >> 3] >> (d & 7) & 1:
+                picked.append(d)
+                if len(picked) == need:
+                    break
+        return self._rank_docs(q, sorted(picked))
+
+    def _threshold_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
+        """Threshold algorithm over impact-ordered postings (Fagin's TA).
+
+        Read every term's postings best first, a prefix at a time, and score the documents
+        of the tier met so far. A document not met yet has each term's impact at most the
+        next unread one, so scoring those impacts (plus the largest possible phrase bonus)
+        bounds it; stop when the need-th best score beats the bound.
+        """
+        in_tier = tier.to_bytes(self._mask_bytes, "little")
+        terms = [t for t in q.terms if q.term_masks[t] & tier]
+        seen: set[int] = set()
+        ranked: list[Ranked] = []
+        start, depth = 0, max(need, _THRESHOLD_DEPTH)
+        while True:
+            met: set[int] = set()
+            for t in terms:
+                lo, hi = self._post_off[t], self._post_off[t + 1]
+                met.update(d for d in self._imp_docs[lo + start:min(lo + depth, hi)]
+                           if in_tier[d >> 3] >> (d & 7) & 1)
+            met -= seen
+            seen |= met
+            if met:
+                ranked = sorted(ranked + self._rank_docs(q, sorted(met)))[:need]
+            bounds = {t: self._impact_at(t, depth) for t in terms}
+            if all(b == _NEG_INF for b in bounds.values()):
+                return ranked
+            if len(ranked) == need and -ranked[-1][1] > self._score_bound(q, bounds):
+                return ranked
+            start, depth = depth, depth * 4
+
+    def _impact_at(self, tid: int, rank: int) -> float:
+        """Impact of the rank-th best posting of a term (-inf past the end)."""
+        start, end = self._post_off[tid], self._post_off[tid + 1]
+        if start + rank >= end:
+            return _NEG_INF
+        doc = self._imp_docs[start + rank]
+        return self._post_imp[bisect_left(self._post_docs, doc, start, end)]
+
+    def _score_bound(self, q: _Query, bounds: dict[int, float]) -> float:
+        vecs = {t: [bounds.get(t, _NEG_INF)] for t in q.terms}
+        totals, _covers = _token_totals(q.sources, vecs, 1)
+        factor = q.factors[sum(1 for s in q.pair_sets if s)]
+        return min(totals[0] * factor, _MAX_SCORE)
+
+    def _rank_docs(self, q: _Query, docs: list[int]) -> list[Ranked]:
+        """Score `docs` (ascending ids) and sort them best first."""
+        if not docs:
             return []
-        final = self._final_scores(plan, totals, cover)
-        order = sorted(final)  # ascending doc id == ascending key: the tie-break
-        if limit is None:
-            ranked = sorted(order, key=final.__getitem__, reverse=True)
-        else:
-            ranked = heapq.nlargest(limit, order, key=final.__getitem__)
-        return [(self._keys[d], round(final[d], 4)) for d in ranked]
+        vecs = {t: self._impacts(t, docs) for t in q.terms}
+        totals, covers = _token_totals(q.sources, vecs, len(docs))
+        found: list[int] | None = None
+        for pair_set in q.pair_sets:
+            if pair_set:
+                hits = map(pair_set.__contains__, docs)
+                found = list(hits) if found is None else list(map(add, found, hits))
+        if found is not None:  # consecutive query words side by side in a name
+            totals = list(map(mul, totals, map(q.factors.__getitem__, found)))
+        scores = map(min, totals, repeat(_MAX_SCORE))
+        exact = q.exact
+        offsets = [(_EXACT_TIER if d in exact else 0.0) + c * _COVER_TIER
+                   for d, c in zip(docs, covers, strict=True)]
+        return sorted(zip(map(neg, offsets), map(neg, scores), docs, strict=True))
+
+    def _impacts(self, tid: int, docs: list[int]) -> list[float]:
+        """Impact of the term in each of `docs` (ascending), -inf where absent."""
+        start, end = self._post_off[tid], self._post_off[tid + 1]
+        if end - start <= _DICT_LOOKUP_RATIO * len(docs):
+            table = dict(zip(self._post_docs[start:end], self._post_imp[start:end], strict=True))
+            return list(map(table.get, docs, repeat(_NEG_INF)))
+        post_docs, post_imp = self._post_docs, self._post_imp
+        out = []
+        for d in docs:  # ascending, so each search starts where the last one ended
+            start = bisect_left(post_docs, d, start, end)
+            out.append(post_imp[start] if start < end and post_docs[start] == d else _NEG_INF)
+        return out
+
+    def _output(self, ranked: list[Ranked]) -> list[tuple[str, float]]:
+        keys = self._keys
+        return [(keys[d], round(-offset + -score, 4)) for offset, score, d in ranked]
 
     # -- planning -------------------------------------------------------------------------
 
+    def _tid(self, term: str) -> int | None:
+        i = bisect_left(self._terms, term)
+        return i if i < len(self._terms) and self._terms[i] == term else None
+
     def _plan(self, tokens: list[_QueryToken]) -> _Plan:
         exact_key: str | None = None
-        if all(t.term in self._term_ids for t in tokens):
+        if all(self._tid(t.term) is not None for t in tokens):
             exact_key = "\x1f".join(t.term for t in tokens)
         for token in tokens:
             self._correct_to_synonym(token)
@@ -319,7 +607,7 @@ class SearchIndex:
     def _correct_to_synonym(self, token: _QueryToken) -> None:
         # "metrsh" is in no document but is one typo from the synonym term "metrash".
         max_d = _max_typos(token.surface)
-        if max_d == 0 or token.term in self._term_ids or token.term in _SYNONYMS.terms:
+        if max_d == 0 or self._tid(token.term) is not None or token.term in _SYNONYMS.terms:
             return
         found = _SYNONYMS.correct(token.term, max_d)
         if found is not None:
@@ -332,20 +620,20 @@ class SearchIndex:
         for start, end, gid in _SYNONYMS.matches(terms):
             weight = _W_SYNONYM * min(t.weight for t in tokens[start:end])
             for phrase in _SYNONYMS.groups[gid]:
-                tids = tuple(self._term_ids.get(t, -1) for t in phrase)
-                if tuple(terms[start:end]) == phrase or -1 in tids:
+                tids = tuple(self._tid(t) for t in phrase)
+                if tuple(terms[start:end]) == phrase or None in tids:
                     continue
                 if end - start == 1 and len(tids) == 1:
                     _add_alt(tokens[start].alts, tids[0], weight)
                 else:
-                    spans.append(_Span(tids, weight, start, end))
+                    spans.append(_Span(tids, weight, start, end))  # type: ignore[arg-type]
         return spans
 
     def _own_alternatives(self, token: _QueryToken) -> None:
-        tid = self._term_ids.get(token.term)
+        tid = self._tid(token.term)
         if tid is not None:
             _add_alt(token.alts, tid, token.weight)
-        if token.typed_term in self._term_ids:
+        if self._tid(token.typed_term) is not None:
             return
         max_d = _max_typos(token.surface)
         if max_d:
@@ -381,18 +669,17 @@ class SearchIndex:
     def _typo_word(self, word_id: int, token: _QueryToken) -> tuple[str, str]:
         # Word ids below the term count are index terms (compare stems), the rest are
         # surface forms (compare what was typed).
-        if word_id < len(self._terms_by_id):
-            return self._terms_by_id[word_id], token.typed_term
-        return self._surfaces[word_id - len(self._terms_by_id)], token.surface
+        if word_id < len(self._terms):
+            return self._terms[word_id], token.typed_term
+        return self._surfaces[word_id - len(self._terms)], token.surface
 
     def _word_tid(self, word_id: int) -> int:
-        n_terms = len(self._terms_by_id)
+        n_terms = len(self._terms)
         return word_id if word_id < n_terms else self._surface_tids[word_id - n_terms]
 
     def _prefix_alternatives(self, token: _QueryToken) -> None:
-        found: set[int] = set()
-        found.update(_prefixed(self._surfaces, self._surface_tids, token.surface))
-        found.update(_prefixed(self._sorted_terms, self._sorted_term_tids, token.term))
+        found = {self._surface_tids[i] for i in _prefixed(self._surfaces, token.surface)}
+        found.update(_prefixed(self._terms, token.term))
         found -= token.alts.keys()
         ranked = sorted(found, key=lambda t: (-self._df(t), t))[:_PREFIX_MAX_TERMS]
         for tid, _ in self._within_budget([(t, 0) for t in ranked]):
@@ -409,100 +696,30 @@ class SearchIndex:
             kept.append((tid, extra))
         return kept
 
-    # -- scoring --------------------------------------------------------------------------
-
     def _df(self, tid: int) -> int:
         return self._post_off[tid + 1] - self._post_off[tid]
 
-    def _postings(self, tid: int) -> tuple[array, array]:
-        start, end = self._post_off[tid], self._post_off[tid + 1]
-        return self._post_docs[start:end], self._post_imp[start:end]
 
-    def _token_scores(self, plan: _Plan, index: int,
-                      span_scores: list[dict[int, float]]) -> dict[int, float]:
-        """Best score per document for one query token over all its alternatives."""
-        best: dict[int, float] = {}
-        for tid, weight in sorted(plan.tokens[index].alts.items(), key=lambda a: -a[1]):
-            docs, imps = self._postings(tid)
-            if not best and weight == 1.0:
-                best = dict(zip(docs, imps, strict=True))
-                continue
-            _merge_max(best, docs, imps, weight)
-        for span, scores in zip(plan.spans, span_scores, strict=True):
-            if span.start <= index < span.end:
-                # A phrase covering n query words earns each of them 1/n of its score.
-                share = span.weight / (span.end - span.start)
-                _merge_max(best, scores.keys(), scores.values(), share)
-        return best
-
-    def _conjunction(self, tids: tuple[int, ...]) -> dict[int, float]:
-        lists = sorted((self._postings(t) for t in tids), key=lambda p: len(p[0]))
-        acc = dict(zip(*lists[0], strict=True))
-        for docs, imps in lists[1:]:
-            acc = {d: acc[d] + s for d, s in zip(docs, imps, strict=True) if d in acc}
-            if not acc:
-                break
-        return acc
-
-    def _final_scores(self, plan: _Plan, totals: dict[int, float],
-                      cover: dict[int, int]) -> dict[int, float]:
-        if len(plan.tokens) > 1:
-            self._phrase_bonus(plan, totals, cover)
-        exact = set(self._exact.get(plan.exact_key, ())) if plan.exact_key else set()
-        return {
-            d: (_EXACT_TIER if d in exact else 0.0) + cover[d] * _COVER_TIER
-            + min(score, _MAX_SCORE)
-            for d, score in totals.items()
-        }
-
-    def _phrase_bonus(self, plan: _Plan, totals: dict[int, float],
-                      cover: dict[int, int]) -> None:
-        pairs = len(plan.tokens) - 1
-        term_sets = [frozenset(t.alts) for t in plan.tokens]
-        several = [d for d, c in cover.items() if c > 1]
-        top = heapq.nlargest(_PHRASE_CHECK_TOP, several,
-                             key=lambda d: cover[d] * _COVER_TIER + totals[d])
-        for d in top:
-            seq = self._name_seq[self._name_off[d]:self._name_off[d + 1]]
-            found = _adjacent_pairs(seq, term_sets)
-            if found:
-                totals[d] *= 1.0 + _PHRASE_BONUS * found / pairs
+def _add_alt(alts: dict, key: object, weight: float) -> None:
+    if weight > alts.get(key, 0.0):
+        alts[key] = weight
 
 
-def _add_alt(alts: dict[int, float], tid: int, weight: float) -> None:
-    if weight > alts.get(tid, 0.0):
-        alts[tid] = weight
+def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[int]:
+    """Allowed documents by the number of query tokens they match, most first."""
+    # at_least[m]: documents matching at least m tokens (a running count in set algebra).
+    at_least = [allowed] + [0] * len(masks)
+    for i, mask in enumerate(masks):
+        for m in range(i + 1, 0, -1):
+            at_least[m] |= at_least[m - 1] & mask
+    for m in range(len(masks), 0, -1):
+        tier = at_least[m] & ~at_least[m + 1] if m < len(masks) else at_least[m]
+        if tier:
+            yield tier
 
 
-def _merge_max(best: dict[int, float], docs: Iterable[int], scores: Iterable[float],
-               weight: float) -> None:
-    get = best.get
-    for d, s in zip(docs, scores, strict=True):
-        s *= weight
-        if s > get(d, 0.0):
-            best[d] = s
-
-
-def _combine(best: list[dict[int, float]]) -> tuple[dict[int, float], dict[int, int]]:
-    totals: dict[int, float] = {}
-    cover: dict[int, int] = {}
-    for scores in best:
-        for d, s in scores.items():
-            totals[d] = totals.get(d, 0.0) + s
-            cover[d] = cover.get(d, 0) + 1
-    return totals, cover
-
-
-def _adjacent_pairs(seq: Sequence[int], term_sets: list[frozenset[int]]) -> int:
-    """How many consecutive query-token pairs appear next to each other, in order."""
-    found = 0
-    for left, right in pairwise(term_sets):
-        if any(a in left and b in right for a, b in pairwise(seq)):
-            found += 1
-    return found
-
-
-def _prefixed(words: list[str], tids: array, prefix: str) -> Iterator[int]:
+def _prefixed(words: list[str], prefix: str) -> Iterator[int]:
+    """Positions of the sorted `words` that extend `prefix` (not equal to it)."""
     if len(prefix) < 3:
         return
     start = bisect_left(words, prefix)
@@ -510,7 +727,7 @@ def _prefixed(words: list[str], tids: array, prefix: str) -> Iterator[int]:
         if not words[i].startswith(prefix):
             return
         if words[i] != prefix:
-            yield tids[i]
+            yield i
 
 
 # ---------------------------------------------------------------------------------------
@@ -520,25 +737,27 @@ def _prefixed(words: list[str], tids: array, prefix: str) -> Iterator[int]:
 class _Builder:
     """Collects per-term postings with packed per-field term frequencies, then freezes."""
 
-    def __init__(self) -> None:
-        self.term_ids: dict[str, int] = {}
+    def __init__(self, n_docs: int) -> None:
+        self.doc_type = _doc_type(n_docs)
+        self.term_ids: dict[str, int] = {}  # build-time ids, in order of appearance
+        self.terms: list[str] = []
         self.surface_tid: dict[str, int] = {}
-        self.p_docs: list[array] = []
-        self.p_tfs: list[array] = []
+        self.p_docs: list[array | None] = []
+        self.p_tfs: list[array | None] = []
         self.lengths = [array("i") for _ in _FIELD_WEIGHTS]
         self.keys: list[str] = []
-        self.name_seq = array("i")
-        self.name_off = array("q", [0])
-        self.exact: dict[str, list[int]] = {}
+        self.pairs = array("Q")  # build-time (term << _TID_BITS | next term) << _DOC_BITS | doc
+        self.exact: list[tuple[int, int]] = []  # (hash of a name's term sequence, doc)
 
     def _tid(self, surface: str) -> int:
         tid = self.surface_tid.get(surface)
         if tid is None:
-            term = analyze(surface)
+            term = _index_term(surface)
             tid = self.term_ids.get(term)
             if tid is None:
-                tid = self.term_ids[term] = len(self.term_ids)
-                self.p_docs.append(array("i"))
+                tid = self.term_ids[term] = len(self.terms)
+                self.terms.append(term)
+                self.p_docs.append(array(self.doc_type))
                 self.p_tfs.append(array("I"))
             self.surface_tid[surface] = tid
         return tid
@@ -556,34 +775,41 @@ class _Builder:
             if f == 0:
                 self._add_names(doc_id, token_lists)
         for tid, tfs in packed.items():
-            self.p_docs[tid].append(doc_id)
-            self.p_tfs[tid].append(tfs)
+            self.p_docs[tid].append(doc_id)  # type: ignore[union-attr]
+            self.p_tfs[tid].append(tfs)  # type: ignore[union-attr]
 
     def _add_names(self, doc_id: int, token_lists: list[list[str]]) -> None:
+        pairs: set[int] = set()
+        exact: set[int] = set()
         for tokens in token_lists:
             content = [s for s in tokens if s not in _STOP] or tokens
             tids = [self._tid(s) for s in content]
-            self.name_seq.extend(tids)
-            self.name_seq.append(-1)  # adjacency never crosses from one name to the next
-            key = "\x1f".join(dict.fromkeys(analyze(s) for s in content))
-            if key and doc_id not in self.exact.setdefault(key, []):
-                self.exact[key].append(doc_id)
-        self.name_off.append(len(self.name_seq))
+            # Adjacency never crosses from one name to the next.
+            pairs.update(a << _TID_BITS | b for a, b in pairwise(tids))
+            key = "\x1f".join(dict.fromkeys(self.terms[t] for t in tids))
+            if key:
+                exact.add(hash(key))
+        self.pairs.extend(p << _DOC_BITS | doc_id for p in pairs if p < _PAIR_LIMIT)
+        self.exact.extend((h, doc_id) for h in exact)
 
     def finish(self, index: SearchIndex) -> SearchIndex:
+        # Final term ids are positions in the sorted vocabulary: no str -> id dict needed.
+        order = sorted(range(len(self.terms)), key=self.terms.__getitem__)
+        new_id = array("i", bytes(4 * len(order)))
+        for new, old in enumerate(order):
+            new_id[old] = new
         index._keys = self.keys
-        index._term_ids = self.term_ids
-        self._freeze_postings(index)
-        index._name_seq, index._name_off = self.name_seq, self.name_off
-        index._exact = {k: tuple(v) for k, v in self.exact.items()}
+        index._terms = [self.terms[old] for old in order]
+        index._mask_bytes = max(1, (len(self.keys) + 7) // 8)
+        self._freeze_postings(index, order)
+        self._freeze_pairs(index, new_id)
+        self.exact.sort()
+        index._exact_hash = array("q", (h for h, _d in self.exact))
+        index._exact_docs = _doc_array(index, (d for _h, d in self.exact))
         surfaces = sorted(self.surface_tid)
         index._surfaces = surfaces
-        index._surface_tids = array("i", (self.surface_tid[s] for s in surfaces))
-        terms = sorted(self.term_ids)
-        index._sorted_terms = terms
-        index._sorted_term_tids = array("i", (self.term_ids[t] for t in terms))
-        index._terms_by_id = list(self.term_ids)  # ids were handed out in insertion order
-        index._deletes = _deletion_index(index._terms_by_id, surfaces)
+        index._surface_tids = array("i", (new_id[self.surface_tid[s]] for s in surfaces))
+        index._deletes = _deletion_index(index._terms, surfaces, index._surface_tids)
         return index
 
     def _field_factors(self) -> list[list[float]]:
@@ -595,39 +821,76 @@ class _Builder:
             factors.append([w / (1.0 - b + b * n / avg) for n in lengths])
         return factors
 
-    def _freeze_postings(self, index: SearchIndex) -> None:
+    def _freeze_postings(self, index: SearchIndex, order: list[int]) -> None:
         n_docs = len(self.keys)
         f0, f1, f2, f3 = self._field_factors()
-        docs_out, imps_out, offsets = array("i"), array("f"), array("q", [0])
-        for docs, tfs in zip(self.p_docs, self.p_tfs, strict=True):
+        docs_out, imps_out = _doc_array(index, ()), array("f")
+        by_impact, offsets = _doc_array(index, ()), array("q", [0])
+        mask_min_df = max(_MASK_MIN_DF, n_docs // 64)
+        for tid, old in enumerate(order):
+            docs, tfs = self.p_docs[old], self.p_tfs[old]
+            assert docs is not None and tfs is not None
+            self.p_docs[old] = self.p_tfs[old] = None  # free as we go: lower peak memory
             df = len(docs)
             idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-            imps = []
+            imps = array("f")
             for d, p in zip(docs, tfs, strict=True):
                 tf = ((p & 255) * f0[d] + (p >> 8 & 255) * f1[d]
                       + (p >> 16 & 255) * f2[d] + (p >> 24) * f3[d])
                 imps.append(idf * tf * (_K1 + 1.0) / (tf + _K1))
             docs_out.extend(docs)
             imps_out.extend(imps)
+            # Sort on the stored (float32) impacts; the stable sort keeps ids ascending.
+            by_impact.extend(docs[j] for j in sorted(range(df), key=imps.__getitem__,
+                                                     reverse=True))
             offsets.append(len(docs_out))
+            if df >= mask_min_df:
+                index._masks[tid] = _mask_of(docs, index._mask_bytes)
         index._post_docs, index._post_imp, index._post_off = docs_out, imps_out, offsets
+        index._imp_docs = by_impact
         self.p_docs, self.p_tfs = [], []
 
+    def _freeze_pairs(self, index: SearchIndex, new_id: array) -> None:
+        keys, offsets, docs = array("Q"), array("q"), _doc_array(index, ())
+        if len(self.terms) <= 1 << _TID_BITS:
+            tid_mask, doc_mask = (1 << _TID_BITS) - 1, (1 << _DOC_BITS) - 1
+            packed = sorted(
+                (new_id[p >> (_TID_BITS + _DOC_BITS)] << _TID_BITS
+                 | new_id[p >> _DOC_BITS & tid_mask]) << _DOC_BITS | (p & doc_mask)
+                for p in self.pairs)
+            for p in packed:
+                if not keys or keys[-1] != p >> _DOC_BITS:
+                    keys.append(p >> _DOC_BITS)
+                    offsets.append(len(docs))
+                docs.append(p & doc_mask)
+        offsets.append(len(docs))
+        self.pairs = array("Q")
+        index._pair_keys, index._pair_off, index._pair_docs = keys, offsets, docs
 
-def _deletion_index(terms: list[str], surfaces: list[str]) -> array:
+
+def _doc_type(n_docs: int) -> str:
+    return "H" if n_docs <= 1 << 16 else "i"  # two bytes per document id whenever they fit
+
+
+def _doc_array(index: SearchIndex, values: Iterable[int]) -> array:
+    return array(_doc_type(len(index._keys)), values)
+
+
+def _deletion_index(terms: list[str], surfaces: list[str], surface_tids: array) -> array:
     """Sorted (40-bit hash of a word or deletion variant << 24 | word id) for typo look-ups.
 
     Word ids 0..len(terms)-1 are index terms, the next ones surface forms. A surface that is
     its own term is left out: the term already stands for it.
     """
-    packed: list[int] = []
-    for word_id, word in enumerate(terms + surfaces):
-        if len(word) < 3 or word.isdigit() or word_id > _ID_MASK:
-            continue
-        if word_id >= len(terms) and analyze(word) == word:
-            continue
-        variants = _deletes(word, 2 if len(word) >= 6 else 1)
-        variants.add(word)
-        packed.extend((_hash40(v) << _ID_BITS) | word_id for v in variants)
-    packed.sort()
-    return array("Q", packed)
+    def entries() -> Iterator[int]:
+        for word_id, word in enumerate(terms + surfaces):
+            if len(word) < 3 or word.isdigit() or word_id > _ID_MASK:
+                continue
+            n = word_id - len(terms)
+            if n >= 0 and terms[surface_tids[n]] == word:
+                continue
+            variants = _deletes(word, 2 if len(word) >= 6 else 1)
+            variants.add(word)
+            yield from ((_hash40(v) << _ID_BITS) | word_id for v in variants)
+
+    return array("Q", sorted(entries()))
