@@ -39,7 +39,7 @@ class Server:
         return float("nan")
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGINT)  # quick shutdown: keep-alive clients linger
         self.process.wait(timeout=30)
 
 

@@ -219,7 +219,7 @@ def window_opens(campaign: Campaign, now: dt.datetime) -> dt.datetime | None:
     opening = local.replace(hour=start // 60, minute=start % 60, second=0, microsecond=0)
     if minute >= end:
         opening += dt.timedelta(days=1)
-    return opening.astimezone(dt.timezone.utc)
+    return opening.astimezone(dt.UTC)
 
 
 def schedule(session: Session, campaign: Campaign, at: dt.datetime | None = None) -> None:

@@ -34,6 +34,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets the web, worker and scheduler processes read while one writes.
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a commit survives a crash of any process (SQLite's recommended pairing);
+    # only a power cut can lose the last commits. Production durability is PostgreSQL's.
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
@@ -64,7 +67,8 @@ def init_engine(settings: Settings | None = None) -> Engine:
 
 
 def dispose_engine() -> None:
-    global _engine
+    global _engine, _reader
+    _reader = None
     SessionLocal.remove()
     if _engine is not None:
         _engine.dispose()
@@ -123,3 +127,17 @@ def _run_after_commit(session: Session) -> None:
 event.listen(Session, "after_commit", _run_after_commit)
 event.listen(Session, "after_soft_rollback",
              lambda session, _tx: session.info.pop(_AFTER_COMMIT, None))
+
+
+_reader: Engine | None = None
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A session for reads only, in autocommit mode: no BEGIN/COMMIT round trips around a
+    single SELECT (each statement sees committed data, which is all a read needs)."""
+    global _reader
+    if _reader is None:
+        _reader = init_engine().execution_options(isolation_level="AUTOCOMMIT")
+    with Session(_reader) as session:
+        yield session

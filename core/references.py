@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.models import CaseReference
@@ -38,12 +39,22 @@ def is_valid(raw: str) -> bool:
     return looks_like_reference(text) and luhn_check_digit(text[:-1]) == text[-1]
 
 
+# RETURNING tells whether the row went in (rowcount is not reliable for every driver).
+_TABLE = CaseReference.__table__
+_INSERTS = {name: module.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.reference)
+            for name, module in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def _insert_ignoring_duplicates(session: Session):  # type: ignore[no-untyped-def]
+    return _INSERTS[session.get_bind().dialect.name]
+
+
 def issue(session: Session, kind: str) -> str:
-    """A fresh reference, reserved in this transaction."""
+    """A fresh reference, reserved in this transaction (one INSERT; a clash just retries)."""
     while True:
         payload = str(secrets.randbelow(9 * 10 ** (LENGTH - 2)) + 10 ** (LENGTH - 2))
         reference = payload + luhn_check_digit(payload)
-        if session.get(CaseReference, reference) is None:
-            session.add(CaseReference(reference=reference, kind=kind))
-            session.flush()
+        inserted = session.execute(_insert_ignoring_duplicates(session),
+                                   {"reference": reference, "kind": kind}).scalar()
+        if inserted is not None:
             return reference

@@ -21,6 +21,7 @@ are adjacent and in order in a name; ties break by key.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from bisect import bisect_left
@@ -28,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, pairwise, repeat
+from itertools import compress, islice, pairwise, repeat
 from operator import add, mul, neg
 
 from i18n.arabic import tokenize
@@ -69,6 +70,7 @@ _PAIR_LIMIT = 1 << (2 * _TID_BITS)
 
 _NEG_INF = float("-inf")
 _SCORE_ALL = 64  # a coverage tier this small is scored outright
+_BONUS_MEET_MAX = 256  # phrase-bonus candidates met up front (threshold ranking)
 _THRESHOLD_DEPTH = 16  # postings read per term in the first threshold round
 _DICT_LOOKUP_RATIO = 8  # postings <= ratio x documents to score: read them all
 _MASK_MIN_DF = 64  # terms in max(this, 1/64 of the documents) keep a ready bit mask
@@ -234,7 +236,7 @@ class _QueryToken:
 
 @dataclass(frozen=True)
 class _Span:
-    tids: tuple[int, ...]  # all must occur in the document
+    source: int  # a synonym phrase (or a single term) standing for query tokens start..end-1
     weight: float
     start: int
     end: int  # exclusive
@@ -262,6 +264,9 @@ def _query_tokens(query: str) -> list[_QueryToken]:
 # Bit masks (a Python int with bit d set for document d): set algebra at C speed
 # ---------------------------------------------------------------------------------------
 
+_ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
+
+
 def _mask_of(docs: Iterable[int], n_bytes: int) -> int:
     buf = bytearray(n_bytes)
     for d in docs:
@@ -272,28 +277,101 @@ def _mask_of(docs: Iterable[int], n_bytes: int) -> int:
 def _bit_positions(mask: int) -> list[int]:
     """The set bits of `mask` (document ids), ascending."""
     bits = bin(mask)[:1:-1]  # lowest bit first, "0b" dropped
-    # Runs of zeros between the ones give the gaps: all C-level, no per-bit Python loop.
-    gaps = map(len, bits.split("1")[:-1])
-    return list(map((-1).__add__, accumulate(map((1).__add__, gaps))))
+    if mask.bit_count() * 16 > len(bits):  # dense: one C-level pass over every bit
+        return list(compress(range(len(bits)), bits.encode().translate(_ZERO_ONE)))
+    found, find = [], bits.find
+    i = find("1")
+    while i >= 0:
+        found.append(i)
+        i = find("1", i + 1)
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# Posting lists
+# ---------------------------------------------------------------------------------------
+
+class _Postings:
+    """Posting lists in flat arrays: per list, ascending document ids with their impacts
+    (random access by bisection) and the same postings by decreasing impact, ties by id
+    (sorted access for threshold ranking)."""
+
+    def __init__(self, doc_type: str, impact_type: str, n_docs: int,
+                 mask_min_df: int = 0) -> None:
+        self.off = array("q", [0])
+        self.docs, self.imps = array(doc_type), array(impact_type)
+        self.ranked_docs, self.ranked_imps = array(doc_type), array(impact_type)
+        self.masks: dict[int, int] = {}  # ready bit masks of the lists with many documents
+        self.mask_bytes = max(1, (n_docs + 7) // 8)
+        self.mask_min_df = mask_min_df or max(_MASK_MIN_DF, n_docs // 64)
+
+    def __len__(self) -> int:
+        return len(self.off) - 1
+
+    def append(self, docs: array, imps: array) -> None:
+        """Add one list: ascending ids and impacts already in the stored number type."""
+        self.docs.extend(docs)
+        self.imps.extend(imps)
+        ranks = sorted(range(len(docs)), key=imps.__getitem__, reverse=True)  # stable
+        self.ranked_docs.extend(docs[j] for j in ranks)
+        self.ranked_imps.extend(imps[j] for j in ranks)
+        self.off.append(len(self.docs))
+        if len(docs) >= self.mask_min_df:
+            self.masks[len(self) - 1] = _mask_of(docs, self.mask_bytes)
+
+    def df(self, i: int) -> int:
+        return self.off[i + 1] - self.off[i]
+
+    def mask(self, i: int) -> int:
+        mask = self.masks.get(i)
+        if mask is None:
+            mask = _mask_of(self.docs[self.off[i]:self.off[i + 1]], self.mask_bytes)
+        return mask
+
+    def impacts(self, i: int, docs: list[int]) -> list[float]:
+        """Impact in each of `docs` (ascending), -inf where absent."""
+        start, end = self.off[i], self.off[i + 1]
+        if end - start <= _DICT_LOOKUP_RATIO * len(docs):
+            table = dict(zip(self.docs[start:end], self.imps[start:end], strict=True))
+            return list(map(table.get, docs, repeat(_NEG_INF)))
+        post_docs, post_imps = self.docs, self.imps
+        out = []
+        for d in docs:  # ascending, so each search starts where the last one ended
+            start = bisect_left(post_docs, d, start, end)
+            out.append(post_imps[start] if start < end and post_docs[start] == d else _NEG_INF)
+        return out
+
+    def ranked(self, i: int, start: int, stop: int) -> tuple[array, array]:
+        """Postings of ranks start..stop-1 by decreasing impact."""
+        lo = self.off[i]
+        stop = min(lo + stop, self.off[i + 1])
+        return self.ranked_docs[lo + start:stop], self.ranked_imps[lo + start:stop]
+
+    def impact_at(self, i: int, rank: int) -> float:
+        """Impact of the rank-th best posting (-inf past the end): bounds the unread ones."""
+        at = self.off[i] + rank
+        return self.ranked_imps[at] if at < self.off[i + 1] else _NEG_INF
 
 
 # ---------------------------------------------------------------------------------------
 # One query, ready to score
 # ---------------------------------------------------------------------------------------
 
-Sources = dict[tuple[int, ...], float]  # conjunction of term ids (summing order) -> weight
+# What may match a query token: source (a term, or a synonym phrase) id -> weight.
+Sources = dict[int, float]
 
 
 @dataclass
 class _Query:
     sources: list[Sources]  # per query token
     masks: list[int]  # per query token: the documents it matches
-    union: int
-    pair_sets: list[set[int]]  # per consecutive token pair: docs with it adjacent in a name
-    factors: list[float]  # phrase-bonus factor by the number of adjacent pairs found
-    exact: frozenset[int]  # documents whose whole name is the query
-    terms: list[int]  # every term id some source reads
-    term_masks: dict[int, int]
+    union: int = 0
+    pair_sets: list[set[int]] = field(default_factory=list)  # per consecutive token pair:
+    # the documents where it is adjacent in a name
+    factors: list[float] = field(default_factory=list)  # phrase bonus by pairs found
+    exact: frozenset[int] = frozenset()  # documents whose whole name is the query
+    ids: list[int] = field(default_factory=list)  # every source id
+    id_masks: dict[int, int] = field(default_factory=dict)
 
 
 # An entry of a ranking: (-tier offset, -score, doc id); ascending order is best first.
@@ -304,25 +382,20 @@ def _token_totals(sources: list[Sources], vecs: dict[int, list[float]],
                   size: int) -> tuple[list[float], list[int]]:
     """BM25F totals and matched-token counts, vectorised over `size` documents.
 
-    vecs[t][j] is the impact of term t in document j, or -inf when absent (so a conjunction
-    with a missing term is -inf, and max() with the 0.0 start drops it). The float
-    operations and their order are those of the original per-document loops, so equal
-    inputs give bit-identical scores; every step is monotone, so feeding per-term upper
-    bounds instead of impacts gives an upper bound of the score (threshold ranking).
+    vecs[s][j] is the impact of source s in document j, or -inf when absent. The float
+    operations are those of the per-document definition (best weighted source per token,
+    summed in token order), so scores are bit-identical however documents are batched;
+    every step is monotone, so feeding per-source upper bounds instead of impacts gives an
+    upper bound of the score (threshold ranking).
     """
-    totals = [0.0] * size
-    covers = [0] * size
-    conj: dict[tuple[int, ...], list[float]] = {}
+    totals: list[float] = [0.0] * size
+    covers: list[int] = [0] * size
     for token_sources in sources:
-        best = [0.0] * size
-        for terms, weight in token_sources.items():
-            values = conj.get(terms)
-            if values is None:
-                values = vecs[terms[0]]
-                for t in terms[1:]:
-                    values = list(map(add, values, vecs[t]))
-                conj[terms] = values
-            best = list(map(max, best, map(weight.__mul__, values)))
+        scaled = [vecs[s] if weight == 1.0 else map(weight.__mul__, vecs[s])
+                  for s, weight in token_sources.items()]
+        if not scaled:
+            continue  # a word nothing in the index matches
+        best = list(map(max, repeat(0.0, size), *scaled))  # 0.0: the token is not matched
         totals = list(map(add, totals, best))
         covers = list(map(add, covers, map(bool, best)))
     return totals, covers
@@ -338,17 +411,17 @@ class SearchIndex:
     def __init__(self) -> None:
         self._keys: list[str] = []
         self._terms: list[str] = []  # sorted: a term id is its position
-        self._post_off = array("q", [0])
-        self._post_docs = array("i")  # per term, ascending doc ids (random access by bisect)
-        self._post_imp = array("f")
-        self._imp_docs = array("i")  # per term, doc ids by decreasing impact, then id
-        self._masks: dict[int, int] = {}  # bit masks of the terms with many documents
-        self._mask_bytes = 1
+        self._words = _Postings("H", "f", 0)  # term postings; impacts in float32
+        # Synonym-lexicon phrases of several terms as pseudo-terms (source id = number of
+        # terms + position): their impact is the conjunction's sum, kept in double.
+        self._phrases = _Postings("H", "d", 0)
+        # Per synonym group, per member phrase: its source id, -1 when no document has it.
+        self._group_sources: list[tuple[int, ...]] = []
         self._pair_keys = array("Q")  # sorted (term << _TID_BITS | next term) in names
         self._pair_off = array("q", [0])
-        self._pair_docs = array("i")
+        self._pair_docs = array("H")
         self._exact_hash = array("q")  # sorted hash of each name's term sequence
-        self._exact_docs = array("i")
+        self._exact_docs = array("H")
         self._surfaces: list[str] = []
         self._surface_tids = array("i")
         self._deletes = array("Q")
@@ -368,8 +441,8 @@ class SearchIndex:
     # -- public ---------------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = None) -> list[tuple[str, float]]:
-        """All matching keys, best first, with scores (every match is scored: the reference
-        ranking that top() must reproduce)."""
+        """All matching keys, best first, with scores. Every match is scored: this is the
+        reference ranking that top() reproduces."""
         if limit is not None and limit <= 0:
             return []
         q = self._prepare(query)
@@ -380,9 +453,10 @@ class SearchIndex:
 
     def top(self, query: str, k: int,
             accept: Callable[[str], bool] | None = None) -> tuple[int, list[tuple[str, float]]]:
-        """(number of matching documents whose key `accept` takes, the best k of them).
+        """(How many documents match and are accepted, the best k of those).
 
-        Same order and scores as search(); `accept` is called once per matching document.
+        Same order and scores as search(); `accept(key)` (a filter) is called once per
+        matching document.
         """
         q = self._prepare(query)
         if q is None:
@@ -393,6 +467,27 @@ class SearchIndex:
             return count, []
         return count, self._output(self._best(q, allowed, k))
 
+    # -- sources ----------------------------------------------------------------------------
+
+    def _lists(self, sid: int) -> tuple[_Postings, int]:
+        n_terms = len(self._terms)
+        return (self._words, sid) if sid < n_terms else (self._phrases, sid - n_terms)
+
+    def _df(self, sid: int) -> int:
+        postings, i = self._lists(sid)
+        return postings.df(i)
+
+    def _source_mask(self, sid: int, q: _Query) -> int:
+        mask = q.id_masks.get(sid)
+        if mask is None:
+            postings, i = self._lists(sid)
+            mask = q.id_masks[sid] = postings.mask(i)
+        return mask
+
+    def _impacts(self, sid: int, docs: list[int]) -> list[float]:
+        postings, i = self._lists(sid)
+        return postings.impacts(i, docs)
+
     # -- query preparation ----------------------------------------------------------------
 
     def _prepare(self, query: str) -> _Query | None:
@@ -402,13 +497,16 @@ class SearchIndex:
         if not tokens:
             return None
         plan = self._plan(tokens)
-        q = _Query([], [], 0, [], [], frozenset(), [], {})
+        q = _Query([], [])
         for i in range(len(tokens)):
-            sources, mask = self._sources(plan, i, q.term_masks)
+            sources = self._sources(plan, i)
+            mask = 0
+            for sid in sources:
+                mask |= self._source_mask(sid, q)
             q.sources.append(sources)
             q.masks.append(mask)
             q.union |= mask
-        q.terms = sorted({t for sources in q.sources for terms in sources for t in terms})
+        q.ids = sorted(q.id_masks)
         pairs = len(tokens) - 1
         q.pair_sets = [self._adjacent(a.alts, b.alts) for a, b in pairwise(tokens)]
         q.factors = [1.0] + [1.0 + _PHRASE_BONUS * f / pairs for f in range(1, pairs + 1)]
@@ -416,43 +514,22 @@ class SearchIndex:
             q.exact = frozenset(self._exact_matches(plan.exact_key))
         return q
 
-    def _sources(self, plan: _Plan, index: int,
-                 term_masks: dict[int, int]) -> tuple[Sources, int]:
-        """What may match query token `index`, and the documents matching any of it."""
+    def _sources(self, plan: _Plan, index: int) -> Sources:
+        """What may match query token `index`, with weights."""
         sources: Sources = {}
         for tid, weight in plan.tokens[index].alts.items():
-            _add_alt(sources, (tid,), weight)
+            _add_alt(sources, tid, weight)
         for span in plan.spans:
             if span.start <= index < span.end:
-                # A phrase covering n query words earns each of them 1/n of its score; its
-                # impacts are summed rarest term first.
-                terms = tuple(sorted(span.tids, key=self._df))
-                _add_alt(sources, terms, span.weight / (span.end - span.start))
-        mask = 0
-        for terms in list(sources):
-            docs = self._term_mask(terms[0], term_masks)
-            for t in terms[1:]:
-                docs &= self._term_mask(t, term_masks)
-            if docs:
-                mask |= docs
-            else:
-                del sources[terms]  # a phrase no document holds
-        return sources, mask
+                # A phrase covering n query words earns each of them 1/n of its score.
+                _add_alt(sources, span.source, span.weight / (span.end - span.start))
+        return sources
 
-    def _term_mask(self, tid: int, cache: dict[int, int]) -> int:
-        mask = cache.get(tid)
-        if mask is None:
-            mask = self._masks.get(tid)
-            if mask is None:
-                start, end = self._post_off[tid], self._post_off[tid + 1]
-                mask = _mask_of(self._post_docs[start:end], self._mask_bytes)
-            cache[tid] = mask
-        return mask
-
-    def _adjacent(self, left: Iterable[int], right: dict[int, float]) -> set[int]:
+    def _adjacent(self, left: Iterable[int], right: Iterable[int]) -> set[int]:
         """Documents with some alternative of one token right before one of the next."""
         found: set[int] = set()
         keys, n_keys = self._pair_keys, len(self._pair_keys)
+        right = list(right)
         for a in left:
             for b in right:
                 key = a << _TID_BITS | b
@@ -469,14 +546,16 @@ class SearchIndex:
 
     def _accepted(self, union: int, accept: Callable[[str], bool]) -> int:
         keys = self._keys
-        return _mask_of((d for d in _bit_positions(union) if accept(keys[d])), self._mask_bytes)
+        docs = _bit_positions(union)
+        return _mask_of(compress(docs, map(accept, map(keys.__getitem__, docs))),
+                        self._words.mask_bytes)
 
     # -- ranking --------------------------------------------------------------------------
 
     def _best(self, q: _Query, allowed: int, k: int) -> list[Ranked]:
         """The best k allowed documents: exact names, then coverage tiers from the top,
         scoring only as many tiers (and, in a large tier, as few documents) as needed."""
-        exact = _mask_of(q.exact, self._mask_bytes) & allowed if q.exact else 0
+        exact = _mask_of(q.exact, self._words.mask_bytes) & allowed if q.exact else 0
         ranked = self._rank_docs(q, _bit_positions(exact))[:k]
         for tier in _coverage_tiers(q.masks, allowed & ~exact):
             if len(ranked) >= k:
@@ -485,74 +564,109 @@ class SearchIndex:
         return ranked
 
     def _tier_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
-        size = tier.bit_count()
-        if size <= max(_SCORE_ALL, 2 * need):
+        if tier.bit_count() <= max(_SCORE_ALL, 2 * need):
             return self._rank_docs(q, _bit_positions(tier))[:need]
-        if len(q.terms) == 1 and len(q.sources) == 1:
-            return self._single_term_best(q, tier, need)
+        if len(q.sources) == 1 and len(q.ids) == 1:
+            return self._single_source_best(q, tier, need)
         return self._threshold_best(q, tier, need)
 
-    def _single_term_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
-        # One term: its impact order (ties by id) is the ranking order.
-        in_tier = tier.to_bytes(self._mask_bytes, "little")
-        start, end = self._post_off[q.terms[0]], self._post_off[q.terms[0] + 1]
-        picked: list[int] = []
-        for d in self._imp_docs[start:end]:
-            if in_tier[d >> 3] >> (d & 7) & 1:
-                picked.append(d)
-                if len(picked) == need:
-                    break
+    def _single_source_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
+        # One source: its impact order (ties by id) is the ranking order.
+        in_tier = tier.to_bytes(self._words.mask_bytes, "little")
+        postings, i = self._lists(q.ids[0])
+        docs = postings.ranked(i, 0, postings.df(i))[0]
+        picked = list(islice((d for d in docs if in_tier[d >> 3] >> (d & 7) & 1), need))
         return self._rank_docs(q, sorted(picked))
 
     def _threshold_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
-        """Threshold algorithm over impact-ordered postings (Fagin's TA).
+        """Threshold ranking over impact-ordered postings (Fagin's TA/NRA).
 
-        Read every term's postings best first, a prefix at a time, and score the documents
-        of the tier met so far. A document not met yet has each term's impact at most the
-        next unread one, so scoring those impacts (plus the largest possible phrase bonus)
-        bounds it; stop when the need-th best score beats the bound.
+        Read every source's postings best first, a prefix at a time. A document not met
+        yet has each source's impact at most the next unread one, so scoring those impacts
+        (with the phrase bonus if an unmet document may earn it) bounds it: stop when the
+        need-th best beats that bound. Met documents are bounded the same way from the
+        impacts read so far, and only those that can still beat the need-th are scored.
         """
-        in_tier = tier.to_bytes(self._mask_bytes, "little")
-        terms = [t for t in q.terms if q.term_masks[t] & tier]
-        seen: set[int] = set()
+        in_tier = tier.to_bytes(self._words.mask_bytes, "little")
+        sids = [s for s in q.ids if q.id_masks[s] & tier]
+        known: dict[int, dict[int, float]] = {s: {} for s in sids}
+        # The documents that can earn the phrase bonus are known: when they are few, meet
+        # them first so that the bound for the others needs no bonus.
+        bonus_docs = {d for d in set().union(*q.pair_sets) if in_tier[d >> 3] >> (d & 7) & 1}
+        met = set(bonus_docs) if len(bonus_docs) <= _BONUS_MEET_MAX else set()
+        done: set[int] = set()
         ranked: list[Ranked] = []
         start, depth = 0, max(need, _THRESHOLD_DEPTH)
         while True:
-            met: set[int] = set()
-            for t in terms:
-                lo, hi = self._post_off[t], self._post_off[t + 1]
-                met.update(d for d in self._imp_docs[lo + start:min(lo + depth, hi)]
-                           if in_tier[d >> 3] >> (d & 7) & 1)
-            met -= seen
-            seen |= met
-            if met:
-                ranked = sorted(ranked + self._rank_docs(q, sorted(met)))[:need]
-            bounds = {t: self._impact_at(t, depth) for t in terms}
+            bounds = {}
+            for s in sids:
+                postings, i = self._lists(s)
+                docs, imps = postings.ranked(i, start, depth)
+                known[s].update(zip(docs, imps, strict=True))
+                met.update(d for d in docs if in_tier[d >> 3] >> (d & 7) & 1)
+                bounds[s] = postings.impact_at(i, depth)
+            met -= done
+            done |= met
+            ranked = self._score_promising(q, sorted(met), known, bounds, ranked, need)
             if all(b == _NEG_INF for b in bounds.values()):
+                return ranked  # every posting read: every document of the tier met
+            bonus = q.factors[-1] if bonus_docs - done else 1.0
+            if len(ranked) == need and -ranked[-1][1] > self._score_bound(q, bounds, bonus):
                 return ranked
-            if len(ranked) == need and -ranked[-1][1] > self._score_bound(q, bounds):
-                return ranked
-            start, depth = depth, depth * 4
+            met = set()
+            start, depth = depth, depth * 2
 
-    def _impact_at(self, tid: int, rank: int) -> float:
-        """Impact of the rank-th best posting of a term (-inf past the end)."""
-        start, end = self._post_off[tid], self._post_off[tid + 1]
-        if start + rank >= end:
-            return _NEG_INF
-        doc = self._imp_docs[start + rank]
-        return self._post_imp[bisect_left(self._post_docs, doc, start, end)]
+    def _score_promising(self, q: _Query, docs: list[int], known: dict[int, dict[int, float]],
+                         bounds: dict[int, float], ranked: list[Ranked],
+                         need: int) -> list[Ranked]:
+        """Merge into `ranked` those of `docs` (one tier) that can beat its need-th entry.
 
-    def _score_bound(self, q: _Query, bounds: dict[int, float]) -> float:
-        vecs = {t: [bounds.get(t, _NEG_INF)] for t in q.terms}
+        A source's impact in a document is known if its posting was read, else at most
+        bounds[source]; documents are scored best bound first, `need` at a time.
+        """
+        if not docs:
+            return ranked
+        absent = [_NEG_INF] * len(docs)
+        vecs = {s: list(map(known[s].get, docs, repeat(bounds[s]))) if s in known else absent
+                for s in q.ids}
+        limits = self._finish_scores(q, docs, vecs)[0]
+        order = sorted(zip(map(neg, limits), docs, strict=True))
+        for i in range(0, len(order), need):
+            if len(ranked) == need and (ranked[-1][0], *order[i]) >= ranked[-1]:
+                break  # neither this bound nor any later one beats the need-th
+            chunk = sorted(d for _limit, d in order[i:i + need])
+            ranked = sorted(ranked + self._rank_docs(q, chunk, known))[:need]
+        return ranked
+
+    def _score_bound(self, q: _Query, bounds: dict[int, float], factor: float) -> float:
+        vecs = {s: [bounds.get(s, _NEG_INF)] for s in q.ids}
         totals, _covers = _token_totals(q.sources, vecs, 1)
-        factor = q.factors[sum(1 for s in q.pair_sets if s)]
         return min(totals[0] * factor, _MAX_SCORE)
 
-    def _rank_docs(self, q: _Query, docs: list[int]) -> list[Ranked]:
+    def _rank_docs(self, q: _Query, docs: list[int],
+                   known: dict[int, dict[int, float]] | None = None) -> list[Ranked]:
         """Score `docs` (ascending ids) and sort them best first."""
         if not docs:
             return []
-        vecs = {t: self._impacts(t, docs) for t in q.terms}
+        present = _mask_of(docs, self._words.mask_bytes) if len(docs) > 1 else 1 << docs[0]
+        absent = [_NEG_INF] * len(docs)
+        vecs = {}
+        for s in q.ids:
+            if not q.id_masks[s] & present:
+                vecs[s] = absent
+            elif known and s in known:
+                vecs[s] = self._impacts_known(s, docs, known[s])
+            else:
+                vecs[s] = self._impacts(s, docs)
+        scores, covers = self._finish_scores(q, docs, vecs)
+        exact = q.exact
+        offsets = [(_EXACT_TIER if d in exact else 0.0) + c * _COVER_TIER
+                   for d, c in zip(docs, covers, strict=True)]
+        return sorted(zip(map(neg, offsets), map(neg, scores), docs, strict=True))
+
+    def _finish_scores(self, q: _Query, docs: list[int],
+                       vecs: dict[int, list[float]]) -> tuple[list[float], list[int]]:
+        """Scores (phrase bonus applied, clamped) and matched-token counts."""
         totals, covers = _token_totals(q.sources, vecs, len(docs))
         found: list[int] | None = None
         for pair_set in q.pair_sets:
@@ -561,24 +675,13 @@ class SearchIndex:
                 found = list(hits) if found is None else list(map(add, found, hits))
         if found is not None:  # consecutive query words side by side in a name
             totals = list(map(mul, totals, map(q.factors.__getitem__, found)))
-        scores = map(min, totals, repeat(_MAX_SCORE))
-        exact = q.exact
-        offsets = [(_EXACT_TIER if d in exact else 0.0) + c * _COVER_TIER
-                   for d, c in zip(docs, covers, strict=True)]
-        return sorted(zip(map(neg, offsets), map(neg, scores), docs, strict=True))
+        return list(map(min, totals, repeat(_MAX_SCORE))), covers
 
-    def _impacts(self, tid: int, docs: list[int]) -> list[float]:
-        """Impact of the term in each of `docs` (ascending), -inf where absent."""
-        start, end = self._post_off[tid], self._post_off[tid + 1]
-        if end - start <= _DICT_LOOKUP_RATIO * len(docs):
-            table = dict(zip(self._post_docs[start:end], self._post_imp[start:end], strict=True))
-            return list(map(table.get, docs, repeat(_NEG_INF)))
-        post_docs, post_imp = self._post_docs, self._post_imp
-        out = []
-        for d in docs:  # ascending, so each search starts where the last one ended
-            start = bisect_left(post_docs, d, start, end)
-            out.append(post_imp[start] if start < end and post_docs[start] == d else _NEG_INF)
-        return out
+    def _impacts_known(self, sid: int, docs: list[int], known: dict[int, float]) -> list[float]:
+        missing = [d for d in docs if d not in known]
+        if missing:
+            known = {**known, **dict(zip(missing, self._impacts(sid, missing), strict=True))}
+        return [known[d] for d in docs]
 
     def _output(self, ranked: list[Ranked]) -> list[tuple[str, float]]:
         keys = self._keys
@@ -619,14 +722,14 @@ class SearchIndex:
         terms = [t.term for t in tokens]
         for start, end, gid in _SYNONYMS.matches(terms):
             weight = _W_SYNONYM * min(t.weight for t in tokens[start:end])
-            for phrase in _SYNONYMS.groups[gid]:
-                tids = tuple(self._tid(t) for t in phrase)
-                if tuple(terms[start:end]) == phrase or None in tids:
+            for phrase, source in zip(_SYNONYMS.groups[gid], self._group_sources[gid],
+                                      strict=True):
+                if tuple(terms[start:end]) == phrase or source < 0:
                     continue
-                if end - start == 1 and len(tids) == 1:
-                    _add_alt(tokens[start].alts, tids[0], weight)
+                if end - start == 1 and len(phrase) == 1:
+                    _add_alt(tokens[start].alts, source, weight)
                 else:
-                    spans.append(_Span(tids, weight, start, end))  # type: ignore[arg-type]
+                    spans.append(_Span(source, weight, start, end))
         return spans
 
     def _own_alternatives(self, token: _QueryToken) -> None:
@@ -678,11 +781,13 @@ class SearchIndex:
         return word_id if word_id < n_terms else self._surface_tids[word_id - n_terms]
 
     def _prefix_alternatives(self, token: _QueryToken) -> None:
-        found = {self._surface_tids[i] for i in _prefixed(self._surfaces, token.surface)}
+        found = set(map(self._surface_tids.__getitem__, _prefixed(self._surfaces,
+                                                                  token.surface)))
         found.update(_prefixed(self._terms, token.term))
         found -= token.alts.keys()
-        ranked = sorted(found, key=lambda t: (-self._df(t), t))[:_PREFIX_MAX_TERMS]
-        for tid, _ in self._within_budget([(t, 0) for t in ranked]):
+        off = self._words.off
+        ranked = heapq.nsmallest(_PREFIX_MAX_TERMS, ((off[t] - off[t + 1], t) for t in found))
+        for tid, _ in self._within_budget([(t, 0) for _df, t in ranked]):
             _add_alt(token.alts, tid, token.weight * _W_PREFIX)
 
     def _within_budget(self, expansions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -696,11 +801,8 @@ class SearchIndex:
             kept.append((tid, extra))
         return kept
 
-    def _df(self, tid: int) -> int:
-        return self._post_off[tid + 1] - self._post_off[tid]
 
-
-def _add_alt(alts: dict, key: object, weight: float) -> None:
+def _add_alt(alts: dict[int, float], key: int, weight: float) -> None:
     if weight > alts.get(key, 0.0):
         alts[key] = weight
 
@@ -712,22 +814,23 @@ def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[int]:
     for i, mask in enumerate(masks):
         for m in range(i + 1, 0, -1):
             at_least[m] |= at_least[m - 1] & mask
+    at_least.append(0)
     for m in range(len(masks), 0, -1):
-        tier = at_least[m] & ~at_least[m + 1] if m < len(masks) else at_least[m]
+        tier = at_least[m] & ~at_least[m + 1]
         if tier:
             yield tier
 
 
-def _prefixed(words: list[str], prefix: str) -> Iterator[int]:
-    """Positions of the sorted `words` that extend `prefix` (not equal to it)."""
+def _prefixed(words: list[str], prefix: str) -> range:
+    """Positions of the sorted `words` that extend `prefix` (not equal to it), at most
+    _PREFIX_SCAN of them."""
     if len(prefix) < 3:
-        return
+        return range(0)
     start = bisect_left(words, prefix)
-    for i in range(start, min(start + _PREFIX_SCAN, len(words))):
-        if not words[i].startswith(prefix):
-            return
-        if words[i] != prefix:
-            yield i
+    if start < len(words) and words[start] == prefix:
+        start += 1
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past the prefix
+    return range(start, min(bisect_left(words, after, start), start + _PREFIX_SCAN))
 
 
 # ---------------------------------------------------------------------------------------
@@ -738,6 +841,7 @@ class _Builder:
     """Collects per-term postings with packed per-field term frequencies, then freezes."""
 
     def __init__(self, n_docs: int) -> None:
+        self.n_docs = n_docs
         self.doc_type = _doc_type(n_docs)
         self.term_ids: dict[str, int] = {}  # build-time ids, in order of appearance
         self.terms: list[str] = []
@@ -746,7 +850,7 @@ class _Builder:
         self.p_tfs: list[array | None] = []
         self.lengths = [array("i") for _ in _FIELD_WEIGHTS]
         self.keys: list[str] = []
-        self.pairs = array("Q")  # build-time (term << _TID_BITS | next term) << _DOC_BITS | doc
+        self.pairs = array("Q")  # (term << _TID_BITS | next term) << _DOC_BITS | doc
         self.exact: list[tuple[int, int]] = []  # (hash of a name's term sequence, doc)
 
     def _tid(self, surface: str) -> int:
@@ -800,12 +904,12 @@ class _Builder:
             new_id[old] = new
         index._keys = self.keys
         index._terms = [self.terms[old] for old in order]
-        index._mask_bytes = max(1, (len(self.keys) + 7) // 8)
         self._freeze_postings(index, order)
+        _freeze_phrases(index, self.doc_type)
         self._freeze_pairs(index, new_id)
         self.exact.sort()
         index._exact_hash = array("q", (h for h, _d in self.exact))
-        index._exact_docs = _doc_array(index, (d for _h, d in self.exact))
+        index._exact_docs = array(self.doc_type, (d for _h, d in self.exact))
         surfaces = sorted(self.surface_tid)
         index._surfaces = surfaces
         index._surface_tids = array("i", (new_id[self.surface_tid[s]] for s in surfaces))
@@ -824,10 +928,8 @@ class _Builder:
     def _freeze_postings(self, index: SearchIndex, order: list[int]) -> None:
         n_docs = len(self.keys)
         f0, f1, f2, f3 = self._field_factors()
-        docs_out, imps_out = _doc_array(index, ()), array("f")
-        by_impact, offsets = _doc_array(index, ()), array("q", [0])
-        mask_min_df = max(_MASK_MIN_DF, n_docs // 64)
-        for tid, old in enumerate(order):
+        words = _Postings(self.doc_type, "f", n_docs)
+        for old in order:
             docs, tfs = self.p_docs[old], self.p_tfs[old]
             assert docs is not None and tfs is not None
             self.p_docs[old] = self.p_tfs[old] = None  # free as we go: lower peak memory
@@ -838,20 +940,12 @@ class _Builder:
                 tf = ((p & 255) * f0[d] + (p >> 8 & 255) * f1[d]
                       + (p >> 16 & 255) * f2[d] + (p >> 24) * f3[d])
                 imps.append(idf * tf * (_K1 + 1.0) / (tf + _K1))
-            docs_out.extend(docs)
-            imps_out.extend(imps)
-            # Sort on the stored (float32) impacts; the stable sort keeps ids ascending.
-            by_impact.extend(docs[j] for j in sorted(range(df), key=imps.__getitem__,
-                                                     reverse=True))
-            offsets.append(len(docs_out))
-            if df >= mask_min_df:
-                index._masks[tid] = _mask_of(docs, index._mask_bytes)
-        index._post_docs, index._post_imp, index._post_off = docs_out, imps_out, offsets
-        index._imp_docs = by_impact
+            words.append(docs, imps)
+        index._words = words
         self.p_docs, self.p_tfs = [], []
 
     def _freeze_pairs(self, index: SearchIndex, new_id: array) -> None:
-        keys, offsets, docs = array("Q"), array("q"), _doc_array(index, ())
+        keys, offsets, docs = array("Q"), array("q"), array(self.doc_type)
         if len(self.terms) <= 1 << _TID_BITS:
             tid_mask, doc_mask = (1 << _TID_BITS) - 1, (1 << _DOC_BITS) - 1
             packed = sorted(
@@ -868,12 +962,45 @@ class _Builder:
         index._pair_keys, index._pair_off, index._pair_docs = keys, offsets, docs
 
 
+def _freeze_phrases(index: SearchIndex, doc_type: str) -> None:
+    """Resolve every synonym phrase to a source: a term, or for several terms a posting list
+    of the documents holding all of them, scored by the sum of their impacts taken rarest
+    term first (so a phrase alternative is one list, with exact threshold bounds)."""
+    phrases = _Postings(doc_type, "d", len(index._keys), mask_min_df=1)
+    ids: dict[tuple[int, ...], int] = {}
+    for group in _SYNONYMS.groups:
+        sources = []
+        for phrase in group:
+            tids = [index._tid(t) for t in phrase]
+            if None in tids:
+                sources.append(-1)
+                continue
+            terms = tuple(sorted(tids, key=index._words.df))  # type: ignore[arg-type]
+            if len(terms) == 1:
+                sources.append(terms[0])
+                continue
+            if terms not in ids:
+                acc = _conjunction(index._words, terms)
+                ids[terms] = len(index._terms) + len(phrases) if acc else -1
+                if acc:
+                    phrases.append(array(doc_type, acc), array("d", acc.values()))
+            sources.append(ids[terms])
+        index._group_sources.append(tuple(sources))
+    index._phrases = phrases
+
+
+def _conjunction(words: _Postings, terms: tuple[int, ...]) -> dict[int, float]:
+    """Documents holding every term -> sum of the impacts, in the order given."""
+    acc: dict[int, float] = {}
+    for n, t in enumerate(terms):
+        start, end = words.off[t], words.off[t + 1]
+        pairs = zip(words.docs[start:end], words.imps[start:end], strict=True)
+        acc = dict(pairs) if n == 0 else {d: acc[d] + s for d, s in pairs if d in acc}
+    return acc
+
+
 def _doc_type(n_docs: int) -> str:
     return "H" if n_docs <= 1 << 16 else "i"  # two bytes per document id whenever they fit
-
-
-def _doc_array(index: SearchIndex, values: Iterable[int]) -> array:
-    return array(_doc_type(len(index._keys)), values)
 
 
 def _deletion_index(terms: list[str], surfaces: list[str], surface_tids: array) -> array:

@@ -2,9 +2,12 @@
 machine with a history row per change, and tell the citizen each time."""
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core import references, usage
@@ -14,9 +17,9 @@ from core.citizens import parse_address
 from core.errors import Conflict, Msg, NotFound, ValidationFailed, invalid
 from core.forms import validate_answers
 from core.identity import Caller
-from core.models import Agency, Citizen, RequestEvent, Service, ServiceRequest
+from core.models import Agency, Citizen, RequestDocument, RequestEvent, ServiceRequest
 from core.notifications import notify_citizen
-from core.times import iso
+from core.times import iso, utcnow
 from i18n.catalogs import N_, pick, t
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -37,7 +40,7 @@ STATUS_NAMES = {
 }
 
 
-def _delivery(svc: ServiceRecord, raw: Any, citizen: Citizen) -> dict[str, Any]:
+def _delivery(svc: ServiceRecord, raw: Any, citizen: Callable[[], Citizen]) -> dict[str, Any]:
     if raw is None:
         return {"method": "pickup"}
     if not isinstance(raw, dict) or raw.get("method") not in ("pickup", "post"):
@@ -48,15 +51,38 @@ def _delivery(svc: ServiceRecord, raw: Any, citizen: Citizen) -> dict[str, Any]:
     if not svc.delivery_available:
         raise invalid("delivery.method", N_("This service cannot deliver by post."))
     errors: dict[str, Msg] = {}
-    address = parse_address(raw.get("address") or citizen.address, errors, "delivery.address")
+    address = parse_address(raw.get("address") or citizen().address, errors, "delivery.address")
     if errors or address is None:
         raise ValidationFailed(fields=errors or {
             "delivery.address": Msg(N_("Give zone, street and building numbers."))})
     return {"method": "post", "address": address}
 
 
+@dataclass(frozen=True)
+class RequestRow:
+    """What the citizen's view of a request is rendered from (an ORM row works too)."""
+
+    reference: str
+    citizen_id: int
+    status: str
+    service_code: str
+    view_data: dict[str, Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _event(status: str, at: dt.datetime, note: dict[str, str] | None) -> dict[str, Any]:
+    return {"status": status, "at": iso(at), "note": note}
+
+
+# Built once: a statement with bound parameters compiles once and is reused from the cache.
+_INSERT_REQUEST = insert(ServiceRequest.__table__).returning(ServiceRequest.__table__.c.id)
+_INSERT_EVENT = insert(RequestEvent.__table__)
+
+
 def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any,
-           channel: str = "app") -> ServiceRequest:
+           channel: str = "app") -> RequestRow:
+    """Validate and write a new request: a handful of plain INSERTs, no lookups."""
     if not isinstance(body, dict):
         raise ValidationFailed(N_("Send a JSON object."))
     code = body.get("service_code")
@@ -66,28 +92,62 @@ def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any
     if not svc.accepts_requests:
         raise invalid("service_code", N_("This service is information only; it takes no "
                                          "requests."))
-    citizen = session.get(Citizen, caller.id)
     answers = validate_answers(svc.fields, body.get("fields"))
-    delivery = _delivery(svc, body.get("delivery"), citizen)
-    service = session.scalar(select(Service).where(Service.code == svc.code))
-    request = ServiceRequest(
-        reference=references.issue(session, "request"), citizen_id=citizen.id,
-        service_id=service.id, agency_id=service.agency_id, status="submitted",
-        fields=answers, delivery=delivery, channel=channel)
-    request.history.append(RequestEvent(status="submitted", actor=caller.actor, note=None))
-    session.add(request)
+    delivery = _delivery(svc, body.get("delivery"), lambda: session.get(Citizen, caller.id))
+    now, reference = utcnow(), references.issue(session, "request")
+    view = {"fields": answers, "delivery": delivery, "channel": channel, "documents": [],
+            "history": [_event("submitted", now, None)]}
+    request_id = session.execute(_INSERT_REQUEST, {
+        "reference": reference, "citizen_id": caller.id, "service_id": svc.id,
+        "service_code": svc.code, "agency_id": svc.agency_id, "status": "submitted",
+        "fields": answers, "delivery": delivery, "channel": channel, "view_data": view,
+        "created_at": now, "updated_at": now}).scalar_one()
+    session.execute(_INSERT_EVENT, {"request_id": request_id, "status": "submitted",
+                                    "actor": caller.actor, "note": None, "at": now})
     usage.record(session, "request_submitted", channel, service_code=svc.code,
                  agency_code=svc.agency_code)
-    session.flush()
-    return request
+    return RequestRow(reference, caller.id, "submitted", svc.code, view, now, now)
+
+
+_ROW_COLUMNS = (ServiceRequest.reference, ServiceRequest.citizen_id, ServiceRequest.status,
+                ServiceRequest.service_code, ServiceRequest.view_data,
+                ServiceRequest.created_at, ServiceRequest.updated_at)
+
+
+def fetch_for_citizen(session: Session, citizen_id: int, reference: str) -> RequestRow:
+    """One indexed read; someone else's request does not exist for this caller."""
+    row = session.execute(select(*_ROW_COLUMNS).where(
+        ServiceRequest.reference == references.clean(reference)[:16])).first()
+    if row is None or row.citizen_id != citizen_id:
+        raise NotFound()
+    return RequestRow(*row)
+
+
+def list_for_citizen(session: Session, citizen_id: int, status: str | None, page_no: int,
+                     per_page: int) -> tuple[list[RequestRow], int]:
+    query = select(*_ROW_COLUMNS).where(ServiceRequest.citizen_id == citizen_id)
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(ServiceRequest.id.desc())
+                           .offset((page_no - 1) * per_page).limit(per_page))
+    return [RequestRow(*row) for row in rows], total
 
 
 def find_for_citizen(session: Session, citizen_id: int, reference: str) -> ServiceRequest:
     request = session.scalar(select(ServiceRequest).where(
-        ServiceRequest.reference == references.clean(reference)))
+        ServiceRequest.reference == references.clean(reference)).with_for_update())
     if request is None or request.citizen_id != citizen_id:
         raise NotFound()  # someone else's request does not exist for this caller
     return request
+
+
+def add_document(session: Session, request: ServiceRequest, document: RequestDocument) -> None:
+    request.documents.append(document)
+    session.flush()
+    view = dict(request.view_data)
+    view["documents"] = [*view.get("documents", []), document_view(document)]
+    request.view_data = view  # a new object, so the JSON change is saved
 
 
 def find_for_agency(session: Session, agency_id: int, reference: str) -> ServiceRequest:
@@ -117,9 +177,12 @@ def change_status(session: Session, caller: Caller, reference: str, body: Any) -
     if new not in _allowed_next(request):
         raise Conflict(N_("A request that is %(current)s cannot become %(new)s."),
                        current=request.status, new=new)
-    note = _note(body.get("note"))
+    note, now = _note(body.get("note")), utcnow()
     request.status = new
-    request.history.append(RequestEvent(status=new, note=note, actor=caller.actor))
+    request.history.append(RequestEvent(status=new, note=note, actor=caller.actor, at=now))
+    view = dict(request.view_data)
+    view["history"] = [*view.get("history", []), _event(new, now, note)]
+    request.view_data = view
     _tell_citizen(session, request, new)
     session.flush()
     return request
@@ -150,21 +213,26 @@ def _status_text(status: str, lang: str) -> str:
     return t(lang, STATUS_NAMES[status])
 
 
-def request_view(request: ServiceRequest, lang: str, *, with_history: bool = True) -> dict:
+def request_view(request: RequestRow | ServiceRequest, lang: str, catalog: CatalogSnapshot,
+                 *, with_history: bool = True) -> dict[str, Any]:
+    """The citizen's view, from the row's read model and the in-memory catalogue."""
+    svc = catalog.services.get(request.service_code)
+    agency = catalog.agencies.get(svc.agency_code) if svc else None
+    data = request.view_data or {}
     view: dict[str, Any] = {
         "reference": request.reference, "status": request.status,
         "status_name": _status_text(request.status, lang),
-        "service_code": request.service.code, "service_name": pick(request.service.name, lang),
-        "agency": {"code": request.service.agency.code,
-                   "name": pick(request.service.agency.name, lang)},
-        "fields": request.fields, "delivery": request.delivery, "channel": request.channel,
+        "service_code": request.service_code, "service_name": pick(svc.name, lang) if svc else "",
+        "agency": {"code": agency.code, "name": pick(agency.name, lang)} if agency else None,
+        "fields": data.get("fields", {}), "delivery": data.get("delivery"),
+        "channel": data.get("channel"),
         "created_at": iso(request.created_at), "updated_at": iso(request.updated_at),
     }
     if with_history:
-        view["history"] = [{"status": e.status, "at": iso(e.at),
-                            "note": pick(e.note, lang) if e.note else None}
-                           for e in request.history]
-        view["documents"] = [document_view(d) for d in request.documents]
+        view["history"] = [{"status": e["status"], "at": e["at"],
+                            "note": pick(e["note"], lang) if e.get("note") else None}
+                           for e in data.get("history", [])]
+        view["documents"] = data.get("documents", [])
     return view
 
 

@@ -1,7 +1,6 @@
 """Sign-in by phone (OTP), tokens, the citizen's profile, devices and followed agencies."""
 from __future__ import annotations
 
-from flask import request
 from flask_restx import Namespace, Resource
 
 from core import otp, tokens

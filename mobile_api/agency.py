@@ -8,6 +8,7 @@ from flask_restx import Namespace, Resource
 from sqlalchemy import select
 
 from core import complaints, service_requests
+from core.catalog.cache import current_catalog
 from core.db import transaction
 from core.models import Complaint, ServiceRequest
 from mobile_api import auth
@@ -21,7 +22,7 @@ ns = Namespace("agency", path="/agency",
 
 
 def _agency_request_view(req: ServiceRequest) -> dict:
-    view = service_requests.request_view(req, lang())
+    view = service_requests.request_view(req, lang(), current_catalog())
     view["citizen"] = {"name": req.citizen.name, "phone": req.citizen.phone,
                        "qid": req.citizen.qid}
     return view

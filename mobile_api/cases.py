@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from core import complaints, idempotency, service_requests
 from core.catalog.cache import current_catalog
-from core.db import transaction
+from core.db import reading, transaction
 from core.errors import PayloadTooLarge, UnsupportedMediaType, invalid
-from core.models import Citizen, Complaint, RequestDocument, ServiceRequest
+from core.models import Citizen, Complaint, RequestDocument
 from core.storage import document_store, sniff_content_type
 from core.times import utcnow
 from i18n.catalogs import N_
@@ -48,29 +48,33 @@ class Requests(Resource):
     def post(self):  # type: ignore[no-untyped-def]
         who, body = auth.citizen(), auth.json_body()
 
+        catalog = current_catalog()
+
         def make(session):  # type: ignore[no-untyped-def]
-            req = service_requests.submit(session, current_catalog(), who, body)
-            return 201, service_requests.request_view(req, lang())
+            req = service_requests.submit(session, catalog, who, body)
+            return 201, service_requests.request_view(req, lang(), catalog)
         return created(who.actor, make)
 
     def get(self):  # type: ignore[no-untyped-def]
-        who, args = auth.citizen(), Args(request.args)
+        who, args, catalog = auth.citizen(), Args(request.args), current_catalog()
         status = args.choice("status", service_requests.STATUSES)
-        with transaction() as session:
-            query = select(ServiceRequest).where(ServiceRequest.citizen_id == who.id)
-            if status:
-                query = query.where(ServiceRequest.status == status)
-            return _listing(session, query, args, lambda r: service_requests.request_view(
-                r, lang(), with_history=False))
+        page_no, per_page = args.pagination()
+        args.done()
+        with reading() as session:
+            rows, total = service_requests.list_for_citizen(session, who.id, status, page_no,
+                                                            per_page)
+        items = [service_requests.request_view(r, lang(), catalog, with_history=False)
+                 for r in rows]
+        return json_response(page(items, page_no, per_page, total))
 
 
 @ns.route("/requests/<string:reference>")
 class RequestDetail(Resource):
     def get(self, reference: str):  # type: ignore[no-untyped-def]
-        who = auth.citizen()
-        with transaction() as session:
-            req = service_requests.find_for_citizen(session, who.id, reference)
-            return json_response(service_requests.request_view(req, lang()))
+        who, catalog = auth.citizen(), current_catalog()
+        with reading() as session:
+            row = service_requests.fetch_for_citizen(session, who.id, reference)
+        return json_response(service_requests.request_view(row, lang(), catalog))
 
 
 def _upload() -> tuple[bytes, str, str]:
@@ -94,18 +98,16 @@ class RequestDocuments(Resource):
     def post(self, reference: str):  # type: ignore[no-untyped-def]
         who = auth.citizen()
         with transaction() as session:
-            service_requests.find_for_citizen(session, who.id, reference)  # 404 first
+            service_requests.fetch_for_citizen(session, who.id, reference)  # 404 first
         data, content_type, name = _upload()
         store = document_store()
         key = store.put(data, content_type)
         try:
             with transaction() as session:
                 req = service_requests.find_for_citizen(session, who.id, reference)
-                document = RequestDocument(request_id=req.id, name=name, size=len(data),
-                                           content_type=content_type, storage_key=key,
-                                           created_at=utcnow())
-                session.add(document)
-                session.flush()
+                document = RequestDocument(name=name, size=len(data), content_type=content_type,
+                                           storage_key=key, created_at=utcnow())
+                service_requests.add_document(session, req, document)
                 view = service_requests.document_view(document)
         except Exception:
             store.delete(key)  # no orphan file when the row could not be written

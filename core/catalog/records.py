@@ -65,6 +65,8 @@ class ServiceRecord:
     """What lists, search and keypads need of a service, kept in memory for every service;
     the rest (`ServiceDetails`) loads on first use, so 10 000 services stay small."""
 
+    id: int  # database ids, so writes need no lookup
+    agency_id: int
     code: str
     number: int
     agency_code: str

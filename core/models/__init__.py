@@ -1,5 +1,6 @@
 """All tables. Importing this package registers every model on `Base.metadata`."""
 from core.models.access import ApiKey, OtpCode, RefreshToken, StaffMember
+from core.models.campaigns import Campaign, CampaignDelivery
 from core.models.cases import (
     CaseReference,
     Complaint,
@@ -10,7 +11,6 @@ from core.models.cases import (
     ServiceRequest,
     UsageEvent,
 )
-from core.models.campaigns import Campaign, CampaignDelivery
 from core.models.catalog import Agency, CatalogMeta, Category, Office, Service, service_offices
 from core.models.citizens import Citizen, Device, Subscription
 from core.models.inbound import InboundMessage

@@ -26,9 +26,13 @@ class ServiceRequest(Base):
     reference: Mapped[str] = mapped_column(ForeignKey("case_references.reference"), unique=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    service_code: Mapped[str] = mapped_column(String(48))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The citizen's view of the request (history and documents, language-neutral), kept up
+    # to date on every write so that reading a request is one indexed row.
+    view_data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     delivery: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     channel: Mapped[str] = mapped_column(String(16), default="app")
     created_at: Mapped[dt.datetime] = mapped_column(

@@ -458,6 +458,7 @@ class FcmFake:
 
     @property
     def latency(self) -> float:
+        """Seconds each FCM API answer is held back (after the request took effect)."""
         with self._lock:
             return self._latency
 
@@ -537,9 +538,9 @@ class FcmFake:
                 {"method": method, "path": path, "route": route, "status": reply.status}
             )
             self._request_counts[route] += 1
-            latency = self._latency
+            latency = self._latency if route != "token" else 0.0
         # The message (if any) is already stored: like FCM, a send is not undone because the
-        # client stopped waiting for the answer.
+        # client stopped waiting for the answer. OAuth is not slowed: latency models FCM.
         if latency > 0:
             self._stopping.wait(latency)
         payload = json.dumps(reply.body).encode()
