@@ -7,13 +7,18 @@ from core.config import Settings, get_settings
 from core.embedded_redis import ensure_embedded_redis
 
 _clients: dict[str, redis.Redis] = {}
+_embedded: dict[str, str] = {}  # instance dir -> socket URL, once the server answered
 
 
 def resolve_redis_url(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if settings.redis_url:
         return settings.redis_url
-    return ensure_embedded_redis(settings.instance_dir)
+    key = str(settings.instance_dir)
+    if key not in _embedded:
+        # Checked (and started) once per process, not on every call: it costs a PING.
+        _embedded[key] = ensure_embedded_redis(settings.instance_dir)
+    return _embedded[key]
 
 
 def get_redis(settings: Settings | None = None) -> redis.Redis:
@@ -32,3 +37,4 @@ def reset_clients() -> None:
     for client in _clients.values():
         client.close()
     _clients.clear()
+    _embedded.clear()

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, islice, pairwise, repeat
-from operator import add, mul, neg
+from operator import add, and_, eq, mul, neg
 
 from i18n.arabic import tokenize
 from i18n.lexicon import LEMMAS, STOP_WORDS_AR, STOP_WORDS_EN, SYNONYM_GROUPS
@@ -378,24 +378,28 @@ class _Query:
 Ranked = tuple[float, float, int]
 
 
-def _token_totals(sources: list[Sources], vecs: dict[int, list[float]],
-                  size: int) -> tuple[list[float], list[int]]:
-    """BM25F totals and matched-token counts, vectorised over `size` documents.
+def _token_scores(sources: list[Sources], vecs: dict[int, list[float]],
+                  size: int) -> list[list[float]]:
+    """Per query token, its best weighted source in each of `size` documents (0.0: none).
 
-    vecs[s][j] is the impact of source s in document j, or -inf when absent. The float
-    operations are those of the per-document definition (best weighted source per token,
-    summed in token order), so scores are bit-identical however documents are batched;
-    every step is monotone, so feeding per-source upper bounds instead of impacts gives an
-    upper bound of the score (threshold ranking).
+    vecs[s][j] is the impact of source s in document j, or -inf when absent. These are the
+    float operations of the per-document definition, so scores are bit-identical however
+    documents are batched; every step is monotone, so feeding per-source upper bounds
+    instead of impacts gives upper bounds (threshold ranking).
     """
-    totals: list[float] = [0.0] * size
-    covers: list[int] = [0] * size
+    scores = []
     for token_sources in sources:
         scaled = [vecs[s] if weight == 1.0 else map(weight.__mul__, vecs[s])
                   for s, weight in token_sources.items()]
-        if not scaled:
-            continue  # a word nothing in the index matches
-        best = list(map(max, repeat(0.0, size), *scaled))  # 0.0: the token is not matched
+        scores.append(list(map(max, repeat(0.0, size), *scaled)) if scaled else [0.0] * size)
+    return scores
+
+
+def _sum_tokens(scores: list[list[float]], size: int) -> tuple[list[float], list[int]]:
+    """BM25F totals (summed in token order) and the number of tokens matched."""
+    totals: list[float] = [0.0] * size
+    covers: list[int] = [0] * size
+    for best in scores:
         totals = list(map(add, totals, best))
         covers = list(map(add, covers, map(bool, best)))
     return totals, covers
@@ -581,11 +585,12 @@ class SearchIndex:
     def _threshold_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
         """Threshold ranking over impact-ordered postings (Fagin's TA/NRA).
 
-        Read every source's postings best first, a prefix at a time. A document not met
-        yet has each source's impact at most the next unread one, so scoring those impacts
-        (with the phrase bonus if an unmet document may earn it) bounds it: stop when the
-        need-th best beats that bound. Met documents are bounded the same way from the
-        impacts read so far, and only those that can still beat the need-th are scored.
+        Read every source's postings best first, a prefix at a time; a met document's
+        impacts are then known or at most the next unread one, which bounds its score from
+        below and above. Drop the met documents that cannot reach the need-th best lower
+        bound, and stop reading once no unmet document can either (its bound: the next
+        unread impacts, with the phrase bonus if an unmet document may earn it). Only then
+        are the few contenders left unsettled scored by random access.
         """
         in_tier = tier.to_bytes(self._words.mask_bytes, "little")
         sids = [s for s in q.ids if q.id_masks[s] & tier]
@@ -594,8 +599,8 @@ class SearchIndex:
         # them first so that the bound for the others needs no bonus.
         bonus_docs = {d for d in set().union(*q.pair_sets) if in_tier[d >> 3] >> (d & 7) & 1}
         met = set(bonus_docs) if len(bonus_docs) <= _BONUS_MEET_MAX else set()
-        done: set[int] = set()
-        ranked: list[Ranked] = []
+        holders = {s: _holders(q.id_masks[s] & tier, tier) for s in sids}
+        pending: list[int] = []
         start, depth = 0, max(need, _THRESHOLD_DEPTH)
         while True:
             bounds = {}
@@ -605,42 +610,48 @@ class SearchIndex:
                 known[s].update(zip(docs, imps, strict=True))
                 met.update(d for d in docs if in_tier[d >> 3] >> (d & 7) & 1)
                 bounds[s] = postings.impact_at(i, depth)
-            met -= done
-            done |= met
-            ranked = self._score_promising(q, sorted(met), known, bounds, ranked, need)
-            if all(b == _NEG_INF for b in bounds.values()):
-                return ranked  # every posting read: every document of the tier met
-            bonus = q.factors[-1] if bonus_docs - done else 1.0
-            if len(ranked) == need and -ranked[-1][1] > self._score_bound(q, bounds, bonus):
-                return ranked
-            met = set()
+            pending = sorted(met.union(pending))
+            low, high, settled = self._bound_docs(q, pending, known, bounds, holders)
+            pending, low, settled, kth = _contenders(pending, low, high, settled, need)
+            exhausted = all(b == _NEG_INF for b in bounds.values())
+            bonus = q.factors[-1] if bonus_docs - met else 1.0
+            if exhausted or (kth is not None and -kth[1] > self._score_bound(q, bounds, bonus)):
+                return self._resolve(q, pending, low, settled, known, need)
             start, depth = depth, depth * 2
 
-    def _score_promising(self, q: _Query, docs: list[int], known: dict[int, dict[int, float]],
-                         bounds: dict[int, float], ranked: list[Ranked],
-                         need: int) -> list[Ranked]:
-        """Merge into `ranked` those of `docs` (one tier) that can beat its need-th entry.
+    def _bound_docs(self, q: _Query, docs: list[int], known: dict[int, dict[int, float]],
+                    bounds: dict[int, float], holders: dict[int, _Holders]
+                    ) -> tuple[list[Ranked], list[Ranked], list[bool]]:
+        """Lower and upper ranking entries of `docs` (one tier) from the impacts read so far
+        (unread: -inf, or at most bounds[source] if the document holds the source); settled:
+        both agree on every token."""
+        size = len(docs)
+        absent = [_NEG_INF] * size
+        low_vecs, high_vecs = {}, {}
+        for s in q.ids:
+            if s not in known:
+                low_vecs[s] = high_vecs[s] = absent
+                continue
+            get = known[s].get
+            low_vecs[s] = list(map(get, docs, repeat(_NEG_INF)))
+            high_vecs[s] = list(map(get, docs, _unread_bounds(holders[s], docs, bounds[s])))
+        low = _token_scores(q.sources, low_vecs, size)
+        high = _token_scores(q.sources, high_vecs, size)
+        settled = [True] * size
+        for lo, hi in zip(low, high, strict=True):
+            settled = list(map(and_, settled, map(eq, lo, hi)))
+        return self._entries(q, docs, low), self._entries(q, docs, high), settled
 
-        A source's impact in a document is known if its posting was read, else at most
-        bounds[source]; documents are scored best bound first, `need` at a time.
-        """
-        if not docs:
-            return ranked
-        absent = [_NEG_INF] * len(docs)
-        vecs = {s: list(map(known[s].get, docs, repeat(bounds[s]))) if s in known else absent
-                for s in q.ids}
-        limits = self._finish_scores(q, docs, vecs)[0]
-        order = sorted(zip(map(neg, limits), docs, strict=True))
-        for i in range(0, len(order), need):
-            if len(ranked) == need and (ranked[-1][0], *order[i]) >= ranked[-1]:
-                break  # neither this bound nor any later one beats the need-th
-            chunk = sorted(d for _limit, d in order[i:i + need])
-            ranked = sorted(ranked + self._rank_docs(q, chunk, known))[:need]
-        return ranked
+    def _resolve(self, q: _Query, docs: list[int], low: list[Ranked], settled: list[bool],
+                 known: dict[int, dict[int, float]], need: int) -> list[Ranked]:
+        """The best `need` of the contenders: settled ones are scored already."""
+        ranked = list(compress(low, settled))
+        open_docs = [d for d, done in zip(docs, settled, strict=True) if not done]
+        return sorted(ranked + self._rank_docs(q, open_docs, known))[:need]
 
     def _score_bound(self, q: _Query, bounds: dict[int, float], factor: float) -> float:
         vecs = {s: [bounds.get(s, _NEG_INF)] for s in q.ids}
-        totals, _covers = _token_totals(q.sources, vecs, 1)
+        totals, _covers = _sum_tokens(_token_scores(q.sources, vecs, 1), 1)
         return min(totals[0] * factor, _MAX_SCORE)
 
     def _rank_docs(self, q: _Query, docs: list[int],
@@ -658,16 +669,19 @@ class SearchIndex:
                 vecs[s] = self._impacts_known(s, docs, known[s])
             else:
                 vecs[s] = self._impacts(s, docs)
-        scores, covers = self._finish_scores(q, docs, vecs)
+        return sorted(self._entries(q, docs, _token_scores(q.sources, vecs, len(docs))))
+
+    def _entries(self, q: _Query, docs: list[int], scores: list[list[float]]) -> list[Ranked]:
+        """Ranking entries of `docs` from their per-token scores."""
+        totals, covers = _sum_tokens(scores, len(docs))
         exact = q.exact
         offsets = [(_EXACT_TIER if d in exact else 0.0) + c * _COVER_TIER
                    for d, c in zip(docs, covers, strict=True)]
-        return sorted(zip(map(neg, offsets), map(neg, scores), docs, strict=True))
+        finals = self._finish(q, docs, totals)
+        return list(zip(map(neg, offsets), map(neg, finals), docs, strict=True))
 
-    def _finish_scores(self, q: _Query, docs: list[int],
-                       vecs: dict[int, list[float]]) -> tuple[list[float], list[int]]:
-        """Scores (phrase bonus applied, clamped) and matched-token counts."""
-        totals, covers = _token_totals(q.sources, vecs, len(docs))
+    def _finish(self, q: _Query, docs: list[int], totals: list[float]) -> list[float]:
+        """Totals with the phrase bonus, clamped below the tier step."""
         found: list[int] | None = None
         for pair_set in q.pair_sets:
             if pair_set:
@@ -675,7 +689,7 @@ class SearchIndex:
                 found = list(hits) if found is None else list(map(add, found, hits))
         if found is not None:  # consecutive query words side by side in a name
             totals = list(map(mul, totals, map(q.factors.__getitem__, found)))
-        return list(map(min, totals, repeat(_MAX_SCORE))), covers
+        return list(map(min, totals, repeat(_MAX_SCORE)))
 
     def _impacts_known(self, sid: int, docs: list[int], known: dict[int, float]) -> list[float]:
         missing = [d for d in docs if d not in known]
@@ -807,6 +821,39 @@ def _add_alt(alts: dict[int, float], key: int, weight: float) -> None:
         alts[key] = weight
 
 
+# Which documents of a tier hold a source: None (all of them), or (set, True) the holders,
+# or (set, False) the others, whichever set is smaller.
+_Holders = tuple[set[int], bool] | None
+
+
+def _holders(held: int, tier: int) -> _Holders:
+    if held == tier:
+        return None
+    if held.bit_count() * 2 <= tier.bit_count():
+        return set(_bit_positions(held)), True
+    return set(_bit_positions(tier & ~held)), False
+
+
+def _unread_bounds(holders: _Holders, docs: list[int], bound: float) -> Iterable[float]:
+    """Per document, the most an unread posting of the source can give it."""
+    if holders is None:
+        return repeat(bound)
+    members, holding = holders
+    values = {holding: bound, not holding: _NEG_INF}
+    return map(values.__getitem__, map(members.__contains__, docs))
+
+
+def _contenders(docs: list[int], low: list[Ranked], high: list[Ranked], settled: list[bool],
+                need: int) -> tuple[list[int], list[Ranked], list[bool], Ranked | None]:
+    """Keep the documents whose upper bound can reach the need-th best lower bound (that
+    entry is returned too, or None while fewer than `need` documents are met)."""
+    if len(low) < need:
+        return docs, low, settled, None
+    kth = heapq.nsmallest(need, low)[-1]
+    keep = [h <= kth for h in high]
+    return list(compress(docs, keep)), list(compress(low, keep)), list(compress(settled, keep)), kth
+
+
 def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[int]:
     """Allowed documents by the number of query tokens they match, most first."""
     # at_least[m]: documents matching at least m tokens (a running count in set algebra).
@@ -827,10 +874,11 @@ def _prefixed(words: list[str], prefix: str) -> range:
     if len(prefix) < 3:
         return range(0)
     start = bisect_left(words, prefix)
-    if start < len(words) and words[start] == prefix:
+    after = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))  # past every extension
+    stop = min(bisect_left(words, after, start), start + _PREFIX_SCAN)
+    if start < stop and words[start] == prefix:
         start += 1
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past the prefix
-    return range(start, min(bisect_left(words, after, start), start + _PREFIX_SCAN))
+    return range(start, stop)
 
 
 # ---------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def _throttled_reply(sender: str, lang: str) -> str | None:
     key = f"sms:replies:{sender}"
     redis = get_redis()
     count = redis.incr(key)
-    if count == 1:
+    if count == 1:  # the window starts at the first message (EXPIRE NX needs Redis 7)
         redis.expire(key, WINDOW_SECONDS)
     if count <= NORMAL_REPLIES:
         return None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Blueprint, Request, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from core import keypad
+from core.catalog.cache import current_catalog
 from core.config import get_settings
 from i18n.catalogs import DEFAULT, N_, t
 from sms_gateway.ussd import menus, sessions
@@ -53,10 +55,26 @@ def secret_ok() -> bool:
     return hmac.compare_digest(given.encode(), secret.encode())
 
 
-def screen_for(hop: UssdHop, ctx: menus.MenuContext) -> Screen:
+_PURE_SCREENS: OrderedDict[tuple, Screen] = OrderedDict()
+_PURE_SCREENS_MAX = 4096
+
+
+def _remember(key: tuple, screen: Screen) -> Screen:
+    _PURE_SCREENS[key] = screen
+    if len(_PURE_SCREENS) > _PURE_SCREENS_MAX:
+        _PURE_SCREENS.popitem(last=False)
+    return screen
+
+
+def screen_for(hop: UssdHop, ctx: menus.MenuContext, lang: str) -> Screen:
+    # Browsing screens depend only on the catalogue, the language and the path: the menu is
+    # pure, so they are computed once per catalogue version and then served from memory.
+    key = (current_catalog().version, lang, tuple(hop.inputs))
+    if key in _PURE_SCREENS:
+        return _PURE_SCREENS[key]
     state = menus.walk(hop.inputs, ctx)
     if state.ending is None or not state.ending.has_effect:
-        return menus.finish(state, ctx)
+        return _remember(key, menus.finish(state, ctx))
     path = menus.path_key(hop.inputs, state)
     return sessions.run_once(hop, path, lambda: menus.finish(state, ctx))
 
@@ -66,7 +84,7 @@ def handle(hop: UssdHop) -> Screen:
     try:
         lang = sessions.language(hop, keypad.preferred_language)
         g.lang = lang  # Content-Language of the answer
-        return screen_for(hop, core_context(hop.phone, lang))
+        return screen_for(hop, core_context(hop.phone, lang), lang)
     except Exception:
         log.exception("ussd hop failed", extra={"session_id": hop.session_id[:MAX_LOGGED],
                                                 "hops": len(hop.inputs)})
