@@ -9,15 +9,15 @@ from flask_babel import Babel
 
 import cli
 import mobile_api
-from mobile_api import open311
 import sms_gateway
+from core import outbox_metrics
 from core.config import Settings, get_settings, override_settings
 from core.db import SessionLocal, init_engine
 from core.logs import configure_logging, request_id_var
-from core import outbox_metrics
 from core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from i18n.catalogs import TRANSLATIONS_DIR, compile_catalogs
 from i18n.locale import negotiate
+from mobile_api import open311
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, exists, select
@@ -84,7 +84,8 @@ def _send_at(raw: Any, errors: dict[str, Msg]) -> dt.datetime | None:
     try:
         when = dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
-        errors["send_at"] = Msg(N_("Give an ISO 8601 date and time, e.g. 2026-12-18T09:00:00+03:00."))
+        errors["send_at"] = Msg(
+            N_("Give an ISO 8601 date and time, e.g. 2026-12-18T09:00:00+03:00."))
         return None
     when = when if when.tzinfo else when.replace(tzinfo=QATAR)
     if when < utcnow() - dt.timedelta(minutes=1):
@@ -112,7 +113,7 @@ def create(session: Session, caller: Caller, body: Any) -> Campaign:
     if not isinstance(body.get("sms_fallback", False), bool):
         errors["sms_fallback"] = Msg(N_("Must be true or false."))
     if not errors:
-        _resolve_segment(session, values["audience"], errors)
+        _resolve_segment(session, cast(dict, values["audience"]), errors)
     if errors:
         raise ValidationFailed(fields=errors)
     draft = body.get("draft") is True
@@ -268,7 +269,8 @@ def view(campaign: Campaign) -> dict[str, Any]:
         "deep_link": campaign.deep_link, "send_at": iso(campaign.send_at),
         "window": {"start": campaign.window_start, "end": campaign.window_end,
                    "timezone": "Asia/Qatar"},
-        "sms_fallback_enabled": campaign.sms_fallback, "targeted": campaign.targeted, "sent": campaign.sent, "failed": campaign.failed,
+        "sms_fallback_enabled": campaign.sms_fallback, "targeted": campaign.targeted,
+        "sent": campaign.sent, "failed": campaign.failed,
         "pruned": campaign.pruned, "sms_fallback": campaign.sms_fallback_count,
         "created_at": iso(campaign.created_at), "started_at": iso(campaign.started_at),
         "finished_at": iso(campaign.finished_at),

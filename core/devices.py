@@ -29,9 +29,9 @@ def _device_fields(body: Any, default_lang: str) -> tuple[str, str, str]:
     if language not in SUPPORTED:
         errors["language"] = Msg(N_("Must be one of: %(choices)s."),
                                  {"choices": ", ".join(SUPPORTED)})
-    if errors:
+    if errors or not isinstance(token, str) or not isinstance(platform, str):
         raise ValidationFailed(fields=errors)
-    return token.strip(), platform, language
+    return token.strip(), platform, str(language)
 
 
 def register_device(session: Session, citizen_id: int, body: Any,

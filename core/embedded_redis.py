@@ -64,6 +64,7 @@ def ensure_embedded_redis(instance_dir: Path, wait_seconds: float = 10.0) -> str
             deadline = time.monotonic() + wait_seconds
             while not _answers(sock):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"embedded Redis did not start; see {instance_dir}/redis.log")
+                    raise RuntimeError(
+                        f"embedded Redis did not start; see {instance_dir}/redis.log")
                 time.sleep(0.05)
     return socket_url(instance_dir)

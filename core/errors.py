@@ -56,7 +56,7 @@ class RateLimited(DomainError):
     default_message = N_("Too many requests. Please try again later.")
 
     def __init__(self, retry_after: int, message: str | None = None, **params: object):
-        super().__init__(message, **params)
+        super().__init__(message, **params)  # type: ignore[arg-type]  # params are %-args
         self.retry_after = retry_after
 
 

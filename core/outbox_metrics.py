@@ -30,7 +30,7 @@ def sweeper_gauges() -> Iterator[Gauge]:
     except Exception:
         return  # Redis down: /readyz says so; metrics still answer
     for key, value in stats.items():
-        name = key.decode()
+        name = key.decode() if isinstance(key, bytes) else str(key)
         yield (f"bawaba_sweeper_{name}", f"Outbox sweeper: {name.replace('_', ' ')}", {},
                float(value))
 

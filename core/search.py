@@ -382,15 +382,26 @@ def _token_scores(sources: list[Sources], vecs: dict[int, list[float]],
                   size: int) -> list[list[float]]:
     """Per query token, its best weighted source in each of `size` documents (0.0: none).
 
-    vecs[s][j] is the impact of source s in document j, or -inf when absent. These are the
-    float operations of the per-document definition, so scores are bit-identical however
-    documents are batched; every step is monotone, so feeding per-source upper bounds
-    instead of impacts gives upper bounds (threshold ranking).
+    vecs[s][j] is the impact of source s in document j, or -inf when absent. A token's
+    sources of one weight are maxed before the multiplication, which gives the same floats
+    (rounding is monotone), and shared with other tokens (phrases span several). Scores are
+    bit-identical however documents are batched, and every step is monotone: per-source
+    upper bounds instead of impacts give upper bounds (threshold ranking).
     """
+    parts: dict[tuple[float, tuple[int, ...]], list[float]] = {}
     scores = []
     for token_sources in sources:
-        scaled = [vecs[s] if weight == 1.0 else map(weight.__mul__, vecs[s])
-                  for s, weight in token_sources.items()]
+        by_weight: dict[float, list[int]] = {}
+        for s, weight in token_sources.items():
+            by_weight.setdefault(weight, []).append(s)
+        scaled = []
+        for weight, sids in by_weight.items():
+            part = parts.get((weight, tuple(sids)))
+            if part is None:
+                raw = vecs[sids[0]] if len(sids) == 1 else list(map(max, *map(vecs.get, sids)))
+                part = raw if weight == 1.0 else list(map(weight.__mul__, raw))
+                parts[weight, tuple(sids)] = part
+            scaled.append(part)
         scores.append(list(map(max, repeat(0.0, size), *scaled)) if scaled else [0.0] * size)
     return scores
 
@@ -569,7 +580,7 @@ class SearchIndex:
 
     def _tier_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
         if tier.bit_count() <= max(_SCORE_ALL, 2 * need):
-            return self._rank_docs(q, _bit_positions(tier))[:need]
+            return self._rank_docs(q, _bit_positions(tier), limit=need)[:need]
         if len(q.sources) == 1 and len(q.ids) == 1:
             return self._single_source_best(q, tier, need)
         return self._threshold_best(q, tier, need)
@@ -655,8 +666,9 @@ class SearchIndex:
         return min(totals[0] * factor, _MAX_SCORE)
 
     def _rank_docs(self, q: _Query, docs: list[int],
-                   known: dict[int, dict[int, float]] | None = None) -> list[Ranked]:
-        """Score `docs` (ascending ids) and sort them best first."""
+                   known: dict[int, dict[int, float]] | None = None,
+                   limit: int | None = None) -> list[Ranked]:
+        """Score `docs` (ascending ids) and sort them best first (the best `limit`)."""
         if not docs:
             return []
         present = _mask_of(docs, self._words.mask_bytes) if len(docs) > 1 else 1 << docs[0]
@@ -669,14 +681,19 @@ class SearchIndex:
                 vecs[s] = self._impacts_known(s, docs, known[s])
             else:
                 vecs[s] = self._impacts(s, docs)
-        return sorted(self._entries(q, docs, _token_scores(q.sources, vecs, len(docs))))
+        entries = self._entries(q, docs, _token_scores(q.sources, vecs, len(docs)))
+        if limit is not None and limit * 4 < len(entries):
+            return heapq.nsmallest(limit, entries)
+        return sorted(entries)
 
     def _entries(self, q: _Query, docs: list[int], scores: list[list[float]]) -> list[Ranked]:
         """Ranking entries of `docs` from their per-token scores."""
         totals, covers = _sum_tokens(scores, len(docs))
-        exact = q.exact
-        offsets = [(_EXACT_TIER if d in exact else 0.0) + c * _COVER_TIER
-                   for d, c in zip(docs, covers, strict=True)]
+        # (exact name ? 1e6 : 0.0) + cover x 1000, the tier offset, negated.
+        offsets = map(_COVER_TIER.__rmul__, covers)
+        if q.exact:
+            exact = q.exact
+            offsets = map(add, (_EXACT_TIER if d in exact else 0.0 for d in docs), offsets)
         finals = self._finish(q, docs, totals)
         return list(zip(map(neg, offsets), map(neg, finals), docs, strict=True))
 
@@ -689,7 +706,9 @@ class SearchIndex:
                 found = list(hits) if found is None else list(map(add, found, hits))
         if found is not None:  # consecutive query words side by side in a name
             totals = list(map(mul, totals, map(q.factors.__getitem__, found)))
-        return list(map(min, totals, repeat(_MAX_SCORE)))
+        if totals and max(totals) > _MAX_SCORE:
+            totals = list(map(min, totals, repeat(_MAX_SCORE)))
+        return totals
 
     def _impacts_known(self, sid: int, docs: list[int], known: dict[int, float]) -> list[float]:
         missing = [d for d in docs if d not in known]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from core import references, usage
@@ -76,8 +76,9 @@ def _event(status: str, at: dt.datetime, note: dict[str, str] | None) -> dict[st
 
 
 # Built once: a statement with bound parameters compiles once and is reused from the cache.
-_INSERT_REQUEST = insert(ServiceRequest.__table__).returning(ServiceRequest.__table__.c.id)
-_INSERT_EVENT = insert(RequestEvent.__table__)
+_REQUESTS = cast(Table, ServiceRequest.__table__)
+_INSERT_REQUEST = insert(_REQUESTS).returning(_REQUESTS.c.id)
+_INSERT_EVENT = insert(cast(Table, RequestEvent.__table__))
 
 
 def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any,
@@ -93,7 +94,7 @@ def submit(session: Session, catalog: CatalogSnapshot, caller: Caller, body: Any
         raise invalid("service_code", N_("This service is information only; it takes no "
                                          "requests."))
     answers = validate_answers(svc.fields, body.get("fields"))
-    delivery = _delivery(svc, body.get("delivery"), lambda: session.get(Citizen, caller.id))
+    delivery = _delivery(svc, body.get("delivery"), lambda: session.get_one(Citizen, caller.id))
     now, reference = utcnow(), references.issue(session, "request")
     view = {"fields": answers, "delivery": delivery, "channel": channel, "documents": [],
             "history": [_event("submitted", now, None)]}

@@ -75,7 +75,7 @@ def _fail_exhausted(now: dt.datetime) -> int:
                    OutboxMessage.attempts >= outbox.MAX_ATTEMPTS,
                    OutboxMessage.updated_at < now - STALE_PENDING)
             .values(status=FAILED, error_code="retries_exhausted", completed_at=now))
-        return result.rowcount or 0
+        return getattr(result, "rowcount", 0) or 0
 
 
 def _time_out_unconfirmed(now: dt.datetime) -> int:
@@ -85,7 +85,7 @@ def _time_out_unconfirmed(now: dt.datetime) -> int:
             .where(OutboxMessage.status.in_((SENDING, SENT)),
                    OutboxMessage.sent_at < now - RECEIPT_DEADLINE)
             .values(status=TIMED_OUT, completed_at=now))
-        return result.rowcount or 0
+        return getattr(result, "rowcount", 0) or 0
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:

@@ -12,7 +12,7 @@ EVENTS = ("request_submitted", "status_checked", "complaint_filed", "service_vie
 CHANNELS = ("app", "web", "sms", "ussd", "open311", "office")
 
 
-_INSERT = insert(UsageEvent.__table__)
+_INSERT = insert(UsageEvent)
 
 
 def record(session: Session, event: str, channel: str, *, service_code: str | None = None,

@@ -61,7 +61,8 @@ class AgencyList(Resource):
     def get(self):  # type: ignore[no-untyped-def]
         catalog, args = current_catalog(), Args(request.args)
         items, page_no, per_page, total = _paginate(list(catalog.agencies.values()), args)
-        return json_response(page([agency_view(a, lang()) for a in items], page_no, per_page, total))
+        views = [agency_view(a, lang()) for a in items]
+        return json_response(page(views, page_no, per_page, total))
 
 
 @ns.route("/agencies/<string:code>")

@@ -7,6 +7,7 @@ At most once: a crash after the delivery rows commit but before FCM answers leav
 `pending`; the resumed job marks them `interrupted` instead of sending again."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -49,10 +50,8 @@ def run_campaign(campaign_id: int) -> str:
     try:
         return _run(campaign_id, lock)
     finally:
-        try:
+        with contextlib.suppress(LockError):  # it expired: another runner may hold it now
             lock.release()
-        except LockError:
-            pass
 
 
 def _start(campaign_id: int) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 import phonenumbers
-
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 from twilio.twiml.messaging_response import MessagingResponse

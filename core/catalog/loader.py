@@ -65,8 +65,8 @@ def _number_problems(session: Session, services: list[dict[str, Any]]) -> list[s
     owner = {num: code for code, num in session.execute(select(Service.code, Service.number))}
     incoming = {svc["code"] for svc in services}
     owner = {num: code for num, code in owner.items() if code not in incoming}
-    return [f"services[{i}].number: {svc['number']} already belongs to service {owner[svc['number']]!r}"
-            for i, svc in enumerate(services) if svc["number"] in owner]
+    return [f"services[{i}].number: {svc['number']} already belongs to service "
+            f"{owner[svc['number']]!r}" for i, svc in enumerate(services) if svc["number"] in owner]
 
 
 def validate(session: Session, doc: dict[str, Any]) -> None:
@@ -84,7 +84,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def _upsert(session: Session, model: type, code: str, values: dict[str, Any],
             existing: dict[str, Any], report: LoadReport, kind: str) -> Any:
-    row = existing.get(code)
+    row: Any = existing.get(code)
     if row is None:
         row = model(code=code)
         session.add(row)
@@ -115,7 +115,8 @@ def _service_values(svc: dict[str, Any], agencies: dict, categories: dict) -> di
 
 
 def _by_code(session: Session, model: type) -> dict[str, Any]:
-    return {row.code: row for row in session.scalars(select(model))}
+    rows: list[Any] = list(session.scalars(select(model)))
+    return {row.code: row for row in rows}
 
 
 def _apply(session: Session, doc: dict[str, Any], report: LoadReport, progress: Progress) -> None:

@@ -124,7 +124,8 @@ def _duplicates(items: list[dict[str, Any]], key: str, section: str) -> list[str
             for i, item in enumerate(items) if counts[item.get(key)] > 1]
 
 
-def _missing_refs(items: list[dict[str, Any]], key: str, section: str, known: set[str]) -> list[str]:
+def _missing_refs(items: list[dict[str, Any]], key: str, section: str,
+                  known: set[str]) -> list[str]:
     return [f"{section}[{i}].{key}: unknown {key} {item.get(key)!r}"
             for i, item in enumerate(items) if item.get(key) not in known]
 
@@ -132,7 +133,8 @@ def _missing_refs(items: list[dict[str, Any]], key: str, section: str, known: se
 def reference_problems(doc: dict[str, Any], known: dict[str, set[str]]) -> list[str]:
     """Cross-record checks. `known` holds codes already in the database, which a partial
     catalogue (one agency's file) may refer to."""
-    section = {name: doc.get(name, []) for name in ("agencies", "categories", "offices", "services")}
+    names = ("agencies", "categories", "offices", "services")
+    section = {name: doc.get(name, []) for name in names}
     agencies = known["agencies"] | {a["code"] for a in section["agencies"]}
     categories = known["categories"] | {c["code"] for c in section["categories"]}
     offices = known["offices"] | {o["code"] for o in section["offices"]}

@@ -171,7 +171,8 @@ def _services(session: Session, agency_codes: dict[int, str], category_codes: di
         Service.level, Service.name, Service.fee_qar, Service.delivery_available,
         Service.channels))
     return {row.code: ServiceRecord(
-        id=row.id, agency_id=row.agency_id, code=row.code, number=row.number, agency_code=agency_codes[row.agency_id],
+        id=row.id, agency_id=row.agency_id, code=row.code, number=row.number,
+        agency_code=agency_codes[row.agency_id],
         category_code=category_codes[row.category_id], level=row.level, name=row.name,
         fee_qar=_money(row.fee_qar), delivery_available=row.delivery_available,
         channels=tuple(sys.intern(c) for c in row.channels or ()),

@@ -17,8 +17,9 @@ from core.models.inbound import InboundMessage
 from core.models.outbox import OutboxMessage, SmsOptOut
 
 __all__ = [
-    "Agency", "ApiKey", "Campaign", "CampaignDelivery", "CaseReference", "CatalogMeta", "Category", "Citizen", "Complaint",
-    "ComplaintMessage", "Device", "IdempotencyRecord", "InboundMessage", "Office", "OtpCode", "OutboxMessage",
-    "RefreshToken", "RequestDocument", "RequestEvent", "Service", "ServiceRequest",
-    "SmsOptOut", "StaffMember", "Subscription", "UsageEvent", "service_offices",
+    "Agency", "ApiKey", "Campaign", "CampaignDelivery", "CaseReference", "CatalogMeta",
+    "Category", "Citizen", "Complaint", "ComplaintMessage", "Device", "IdempotencyRecord",
+    "InboundMessage", "Office", "OtpCode", "OutboxMessage", "RefreshToken", "RequestDocument",
+    "RequestEvent", "Service", "ServiceRequest", "SmsOptOut", "StaffMember", "Subscription",
+    "UsageEvent", "service_offices",
 ]

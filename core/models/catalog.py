@@ -104,5 +104,6 @@ class CatalogMeta(Base):
     __tablename__ = "catalog_meta"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    loaded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now())
     source: Mapped[str | None] = mapped_column(Text)

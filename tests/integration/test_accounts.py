@@ -87,7 +87,7 @@ def test_an_expired_code_is_refused(client, twilio):
     code = code_in(twilio.messages[0]["Body"])
     with transaction() as session:
         session.execute(update(OtpCode).values(
-            expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     response = client.post("/api/v1/auth/token", json={"phone": PHONE, "code": code})
     assert response.status_code == 401
 

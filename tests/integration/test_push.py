@@ -17,8 +17,8 @@ from tests.support import run_worker
 
 pytestmark = pytest.mark.usefixtures("database")
 
-MIDDAY = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)  # 12:00 in Qatar
-NIGHT = dt.datetime(2026, 12, 2, 20, 0, tzinfo=dt.timezone.utc)  # 23:00 in Qatar
+MIDDAY = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)  # 12:00 in Qatar
+NIGHT = dt.datetime(2026, 12, 2, 20, 0, tzinfo=dt.UTC)  # 23:00 in Qatar
 TEXTS = {"title": {"ar": "تنبيه", "en": "Notice"},
          "body": {"ar": "مكاتب مغلقة يوم العيد الوطني", "en": "Offices closed on National Day"}}
 
