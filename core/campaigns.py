@@ -35,6 +35,8 @@ QATAR = ZoneInfo("Asia/Qatar")
 SEGMENT_KEYS = ("language", "municipality", "zone", "followers_of", "open_request_for")
 MAX_TEXT = {"title": 120, "body": 1000}
 JOB = "push.campaign_job.run_campaign"
+DEFAULT_RATE = 500  # pushes per second per campaign
+MAX_RATE = 10_000  # FCM's default project quota is 600 000 a minute
 RUNNING = ("scheduled", "sending")
 
 
@@ -112,13 +114,17 @@ def create(session: Session, caller: Caller, body: Any) -> Campaign:
               "deep_link": _deep_link(body.get("deep_link"), errors)}
     if not isinstance(body.get("sms_fallback", False), bool):
         errors["sms_fallback"] = Msg(N_("Must be true or false."))
+    rate = body.get("rate_per_second", DEFAULT_RATE)
+    if not isinstance(rate, int) or isinstance(rate, bool) or not 1 <= rate <= MAX_RATE:
+        errors["rate_per_second"] = Msg(N_("Must be between %(min)s and %(max)s."),
+                                        {"min": 1, "max": MAX_RATE})
     if not errors:
         _resolve_segment(session, cast(dict, values["audience"]), errors)
     if errors:
         raise ValidationFailed(fields=errors)
     draft = body.get("draft") is True
     campaign = Campaign(agency_id=caller.agency_id, created_by=caller.actor,
-                        sms_fallback=bool(body.get("sms_fallback", False)),
+                        sms_fallback=bool(body.get("sms_fallback", False)), rate_per_second=rate,
                         status="draft" if draft else "scheduled", **values)
     session.add(campaign)
     session.flush()
@@ -269,6 +275,7 @@ def view(campaign: Campaign) -> dict[str, Any]:
         "deep_link": campaign.deep_link, "send_at": iso(campaign.send_at),
         "window": {"start": campaign.window_start, "end": campaign.window_end,
                    "timezone": "Asia/Qatar"},
+        "rate_per_second": campaign.rate_per_second,
         "sms_fallback_enabled": campaign.sms_fallback, "targeted": campaign.targeted,
         "sent": campaign.sent, "failed": campaign.failed,
         "pruned": campaign.pruned, "sms_fallback": campaign.sms_fallback_count,
