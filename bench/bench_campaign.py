@@ -126,7 +126,7 @@ def main() -> int:
     from tests.fakes.fcm_fake import FcmFake
 
     instance = Path(tempfile.mkdtemp(prefix="bawaba-bench-"))
-    with FcmFake() as fake:
+    with FcmFake(keep_messages=False) as fake:  # 100k kept messages would cost ~450 MB
         env = setup(instance, fake)
         add_followers(SMALL, 0)
         small_seconds, small_peak, _ = run_campaign(env)

@@ -50,6 +50,7 @@ from typing import Any, Literal, TypeVar
 
 import firebase_admin
 import google.auth.exceptions
+import google.auth.transport.requests
 import httpx
 import requests.adapters
 from firebase_admin import App, _http_client, _utils, credentials, exceptions, messaging
@@ -184,40 +185,70 @@ class _RoutedMessagingService(messaging._MessagingService):
 
     def __init__(self, app: App, fcm_api_base: str, transport_retries: int) -> None:
         super().__init__(app)
-        base = fcm_api_base.rstrip("/")
+        self._base = fcm_api_base.rstrip("/")
         project = self._project_id
-        self._fcm_url = f"{base}/v1/projects/{project}/messages:send"
-        self._fcm_topic_url = f"{base}/v1/projects/{project}/registrations"
-        self._iid_base = DEFAULT_IID_BASE if base == DEFAULT_FCM_API_BASE else base
+        self._fcm_url = f"{self._base}/v1/projects/{project}/messages:send"
+        self._fcm_topic_url = f"{self._base}/v1/projects/{project}/registrations"
+        self._iid_base = DEFAULT_IID_BASE if self._base == DEFAULT_FCM_API_BASE else self._base
         self._timeout = app.options.get("httpTimeout", DEFAULT_HTTP_TIMEOUT)
         self._retries = transport_retries
-        # The parent mounts its pooled, retrying adapter on Google's host only.
-        adapter = requests.adapters.HTTPAdapter(
-            pool_connections=100, pool_maxsize=100, max_retries=_requests_retry(transport_retries)
-        )
-        self._client.session.mount(base, adapter)
-        self._async_client = self._new_async_client()
         self._loop = _LoopThread()
+        self._new_clients()
+
+    def _new_clients(self) -> None:
+        """Fresh HTTP clients for this process (the parent's built ones are discarded)."""
         self._pid = os.getpid()
+        self._client = _http_client.JsonHttpClient(
+            credential=self._credential, timeout=self._timeout
+        )
+        # Like the SDK does for Google's host only: a 100-connection pool (topic calls run on
+        # 100 threads), with our retry policy.
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=100, pool_maxsize=100, max_retries=_requests_retry(self._retries)
+        )
+        self._client.session.mount(self._base, adapter)
+        self._async_client = self._new_async_client()
 
     def _new_async_client(self) -> _http_client.HttpxAsyncClient:
         retry = HttpxRetry(
             max_retries=self._retries, status_forcelist=[500, 503], backoff_factor=0.5
         )
         # httpTimeout bounds connect/read/write of each request but not the wait for a pooled
-        # connection: send_each_async queues all 500 requests at once on 100 connections, so
-        # counting the queue time would time out healthy sends at the back of a batch.
-        timeout = httpx.Timeout(self._timeout, pool=None)
+        # connection: a caller may queue more requests than the pool has connections, and
+        # counting the queue time would time out healthy sends at the back of the queue.
+        timeout: Any = httpx.Timeout(self._timeout, pool=None)  # the SDK's hint says int
         return _http_client.HttpxAsyncClient(
-            credential=self._credential, timeout=timeout, retry_config=retry  # type: ignore[arg-type]
+            credential=self._credential, timeout=timeout, retry_config=retry
         )
+
+    def _check_fork(self) -> None:
+        # RQ forks a work horse per job: inherited pooled sockets (shared with the parent)
+        # and the parent's event loop must not be used in the child.
+        if self._pid != os.getpid():
+            self._new_clients()
+
+    def ensure_token(self) -> None:
+        """Refresh the OAuth token once, up front, if it is missing or about to expire.
+
+        The SDK refreshes lazily inside each request: on the event loop (blocking it) and
+        without catching refresh errors, so with the token endpoint down every queued request
+        would retry the refresh in turn (~3 s each) before the batch could fail.
+        """
+        if not self._credential.valid:
+            self._credential.refresh(google.auth.transport.requests.Request())
 
     def run(self, make_coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run an async SDK call on this App's loop (pool connections are bound to it)."""
-        if self._pid != os.getpid():
-            # Forked: the inherited pool's sockets and loop belong to the parent. Drop them.
-            self._async_client, self._pid = self._new_async_client(), os.getpid()
+        self._check_fork()
         return self._loop.run(make_coro())
+
+    def subscribe_to_topic(self, tokens: Any, topic: str) -> messaging.TopicManagementResponse:
+        self._check_fork()
+        return super().subscribe_to_topic(tokens, topic)
+
+    def unsubscribe_from_topic(self, tokens: Any, topic: str) -> messaging.TopicManagementResponse:
+        self._check_fork()
+        return super().unsubscribe_from_topic(tokens, topic)
 
     def make_topic_management_request(
         self, tokens: Any, topic: str, operation: str
@@ -346,6 +377,8 @@ def fcm_error_code(error: BaseException) -> str:
     for detail in _error_details(error):
         if detail.get("@type") == _FCM_ERROR_TYPE and detail.get("errorCode"):
             return str(detail["errorCode"])
+    if _auth_error(error) is not None:
+        return "OAUTH_ERROR"  # the SDK says UNKNOWN: getting an access token failed
     if isinstance(error, exceptions.FirebaseError):
         return str(error.code)
     return type(error).__name__
@@ -404,12 +437,19 @@ def _is_server_error(error: BaseException) -> bool:
 
 def _is_transport_error(error: BaseException) -> bool:
     """No HTTP answer: connection reset, timeout, or the token endpoint unreachable/5xx."""
+    auth = _auth_error(error)
+    if auth is not None:  # google-auth flags token-endpoint 5xx/429 as retryable
+        return isinstance(auth, google.auth.exceptions.TransportError) or bool(auth.retryable)
     if getattr(error, "http_response", None) is not None:
         return False
-    cause = getattr(error, "cause", None) or error.__cause__
-    if isinstance(cause, google.auth.exceptions.RefreshError):
-        return bool(cause.retryable)  # google-auth flags 5xx/429 of the token endpoint
-    return isinstance(cause, _TRANSPORT_ERRORS)
+    return isinstance(getattr(error, "cause", None) or error.__cause__, _TRANSPORT_ERRORS)
+
+
+def _auth_error(error: BaseException) -> google.auth.exceptions.GoogleAuthError | None:
+    for candidate in (error, getattr(error, "cause", None), error.__cause__):
+        if isinstance(candidate, google.auth.exceptions.GoogleAuthError):
+            return candidate
+    return None
 
 
 # --------------------------------------------------------------------------- messages
@@ -504,15 +544,14 @@ class FcmSender:
         return messaging.APNSConfig(headers=headers, payload=messaging.APNSPayload(aps=aps))
 
     def _for(self, message: PushMessage) -> messaging.Message:
-        return self.build_message(
-            message.title, message.body, _data(message), token=message.token
-        )
+        return self.build_message(message.title, message.body, _data(message), token=message.token)
 
     # ------------------------------------------------------------------ sending
     def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Send each message; one PushResult per message, in order. Any length is fine."""
         if not messages:
             return []
+        self._check_app()
         return self._service.run(lambda: self._send_all(messages))
 
     def send_to_topic(
@@ -529,11 +568,24 @@ class FcmSender:
         target = topic.removeprefix("/topics/")
         probe = PushMessage(f"/topics/{target}", title, body, data or {}, deep_link, language)
         build = partial(self.build_message, title, body, _data(probe), topic=target)
+        self._check_app()
         return self._service.run(lambda: self._send_one(probe.token, build))
+
+    def _check_app(self) -> None:
+        """Fail loudly if make_fcm_app replaced our App: the SDK would raise ValueError per
+        call, which must not be mistaken for malformed messages (see _send_part)."""
+        if _get_app(self._app.name) is not self._app:
+            raise RuntimeError(
+                f"Firebase App {self._app.name!r} was deleted or replaced; make a new FcmSender"
+            )
 
     async def _send_all(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         results: list[PushResult] = []
         for part in _chunks(messages, self._window):
+            try:
+                self._service.ensure_token()
+            except google.auth.exceptions.GoogleAuthError as error:  # fails all the rest
+                return results + [_failure(m.token, error) for m in messages[len(results) :]]
             results += await self._send_part(part)
         return results
 
@@ -548,10 +600,11 @@ class FcmSender:
 
     async def _send_one(self, token: str, build: Callable[[], messaging.Message]) -> PushResult:
         try:
+            self._service.ensure_token()
             response = await self._send_each([build()])
         except ValueError as error:
             return PushResult(token, False, None, "failed", f"INVALID_MESSAGE: {error}")
-        except exceptions.FirebaseError as error:
+        except (exceptions.FirebaseError, google.auth.exceptions.GoogleAuthError) as error:
             return _failure(token, error)
         return _result(token, response.responses[0])
 
@@ -576,11 +629,13 @@ class FcmSender:
         topic: str,
         call: Callable[..., messaging.TopicManagementResponse],
     ) -> list[TopicFailure]:
+        self._check_app()
         failures: list[TopicFailure] = []
         for chunk in _chunks(list(tokens), MAX_TOPIC_BATCH):
             try:
+                self._service.ensure_token()  # else each of 100 threads would try on its own
                 response = call(list(chunk), topic, app=self._app)
-            except exceptions.FirebaseError as error:
+            except (exceptions.FirebaseError, google.auth.exceptions.GoogleAuthError) as error:
                 failure = classify_fcm_error(error)
                 failures += [TopicFailure(t, failure.error_code, failure.outcome) for t in chunk]
                 continue

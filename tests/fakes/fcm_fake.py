@@ -20,8 +20,9 @@ Implemented:
   ``google.firebase.fcm.v1.FcmError`` / ``google.rpc.BadRequest`` details FCM sends.
 
 Switches (thread-safe): ``unregister``, ``mismatch``, ``invalid_token``, ``fail_next``,
-``latency``, ``revoke_access_tokens``, ``reset``. Observations: ``messages``, ``validated``,
-``sent_to``, ``topics``, ``token_requests``, ``request_counts``, ``requests``, ``wait_for``.
+``latency``, ``fail_oauth``, ``revoke_access_tokens``, ``reset``. Observations: ``messages``,
+``validated``, ``sent_count``, ``sent_to``, ``topics``, ``token_requests``, ``request_counts``,
+``requests``, ``wait_for``.
 Usable as a context manager.
 """
 
@@ -298,7 +299,8 @@ class FcmFake:
     ) -> None:
         self.project_id = project_id
         self.token_ttl = token_ttl
-        # False keeps counters and per-token counts only: for 100k-message benchmarks.
+        # False keeps only sent_count (messages/sent_to stay empty): each kept message costs
+        # ~4.5 KB, so a 100k-message benchmark would hold ~450 MB.
         self.keep_messages = keep_messages
         self._host, self._port = host, port
         self._lock = threading.RLock()
@@ -413,6 +415,7 @@ class FcmFake:
         self._request_counts: Counter[str] = Counter()
         self._failures: deque[_Failure] = deque()
         self._token_faults: dict[str, dict[str, Any]] = {}
+        self._oauth_failure: int | None = None
         self._latency = 0.0
 
     def reset(self) -> None:
@@ -450,6 +453,12 @@ class FcmFake:
             retry_after = 60
         with self._lock:
             self._failures.extend(_Failure(status, retry_after) for _ in range(n))
+
+    def fail_oauth(self, status: int | None = 400) -> None:
+        """/token answers ``status`` until reset: 400 ``invalid_grant`` (e.g. a deleted key,
+        permanent) or 5xx (retryable); None restores it."""
+        with self._lock:
+            self._oauth_failure = status
 
     def revoke_access_tokens(self) -> None:
         """Every access token issued so far stops working (-> 401 until the client refreshes)."""
@@ -583,6 +592,12 @@ class FcmFake:
 
     # ------------------------------------------------------------------ OAuth2
     def _token(self, environ: dict[str, Any]) -> _Reply:
+        with self._lock:
+            failure = self._oauth_failure
+        if failure is not None and failure < 500:
+            return _oauth_error("invalid_grant", "Invalid JWT Signature.", failure)
+        if failure is not None:
+            return _Reply(failure, {"error": "internal_failure", "error_description": "Backend"})
         form = {k: v[0] for k, v in parse_qs(_read_body(environ).decode()).items()}
         if form.get("grant_type") != JWT_BEARER or not form.get("assertion"):
             return _oauth_error("unsupported_grant_type", "Invalid grant_type: ")
@@ -752,8 +767,8 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return environ.get(_BODY_KEY, b"")
 
 
-def _oauth_error(error: str, description: str) -> _Reply:
-    return _Reply(400, {"error": error, "error_description": description})
+def _oauth_error(error: str, description: str, status: int = 400) -> _Reply:
+    return _Reply(status, {"error": error, "error_description": description})
 
 
 def _permission_denied(project: str) -> _Reply:

@@ -114,7 +114,9 @@ def test_send_ok_carries_notification_android_apns_and_data(
 def test_https_deep_link_also_becomes_the_web_push_link(fcm: FcmFake, sender: FcmSender) -> None:
     _one(sender, _push(deep_link="https://bawaba.gov.qa/r/1234567897"))
 
-    assert fcm.messages[0]["webpush"] == {"fcm_options": {"link": "https://bawaba.gov.qa/r/1234567897"}}
+    assert fcm.messages[0]["webpush"] == {
+        "fcm_options": {"link": "https://bawaba.gov.qa/r/1234567897"}
+    }
 
 
 def test_a_batch_of_500_goes_out_in_windows_of_100(
@@ -242,9 +244,7 @@ def test_one_batch_mixes_outcomes_per_token(fcm: FcmFake, sender: FcmSender) -> 
     assert {m["token"] for m in fcm.messages} == {"ok-1", "ok-2"}  # sent concurrently
 
 
-def test_a_message_the_sdk_rejects_does_not_sink_the_batch(
-    fcm: FcmFake, sender: FcmSender
-) -> None:
+def test_a_message_the_sdk_rejects_does_not_sink_the_batch(fcm: FcmFake, sender: FcmSender) -> None:
     results = sender.send_batch([_push("ok-1"), _push(""), _push("ok-2")])
 
     assert [r.outcome for r in results] == ["sent", "failed", "sent"]
@@ -302,6 +302,20 @@ def test_a_rejected_access_token_is_refreshed_once(fcm: FcmFake, sender: FcmSend
 
     assert result.outcome == "sent"
     assert len(fcm.token_requests) == 2
+
+
+@pytest.mark.parametrize(("status", "outcome"), [(400, "failed"), (503, "retry")])
+def test_token_endpoint_failures(
+    fcm: FcmFake, sender: FcmSender, status: int, outcome: str
+) -> None:
+    fcm.fail_oauth(status)  # 400 invalid_grant: a deleted key; 503: Google hiccup
+
+    results = sender.send_batch([_push(f"tok-{i}") for i in range(150)])
+
+    # One refresh attempt fails the whole list (the SDK alone would retry it per message).
+    assert {(r.outcome, r.error_code) for r in results} == {(outcome, "OAUTH_ERROR")}
+    assert len(results) == 150 and fcm.sent_count == 0
+    assert fcm.request_counts["send"] == 0
 
 
 # --------------------------------------------------------------------------- topics
@@ -368,6 +382,14 @@ def test_make_fcm_app_reuses_an_app_with_the_same_inputs(
     assert replaced is not first
     assert replaced.options.get("httpTimeout") == 3.0
     assert _one(FcmSender(replaced)).outcome == "sent"
+
+
+def test_a_sender_whose_app_was_replaced_fails_loudly(make_app: AppFactory) -> None:
+    sender = FcmSender(make_app(name="bawaba-replaced"))
+    make_app(name="bawaba-replaced", http_timeout=4.0)
+
+    with pytest.raises(RuntimeError, match="replaced"):
+        sender.send_batch([_push()])
 
 
 def test_sender_refuses_an_app_not_routed_by_make_fcm_app(service_account: Path) -> None:
