@@ -16,6 +16,8 @@ from core.service_requests import STATUS_NAMES
 from i18n.catalogs import DEFAULT, N_, pick, t
 
 COMPLAINT_STATUS_NAMES = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
+COMPLAINT_KINDS = {"complaint": N_("complaint"), "inquiry": N_("inquiry"),
+                   "suggestion": N_("suggestion")}
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def _complaint_status(session, phone: str, reference: str, lang: str) -> CaseSta
     if complaint is None:
         return None
     return CaseStatus("found", reference, complaint.status,
-                      t(lang, COMPLAINT_STATUS_NAMES[complaint.status]), complaint.kind)
+                      t(lang, COMPLAINT_STATUS_NAMES[complaint.status]),
+                      t(lang, COMPLAINT_KINDS.get(complaint.kind, complaint.kind)))
 
 
 def case_status(phone: str, raw_reference: str, lang: str, channel: str) -> CaseStatus:
