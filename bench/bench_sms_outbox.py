@@ -4,20 +4,22 @@ client on the same fake, in the same run.
 Targets: one worker sends >= 0.6x the bare loop's rate; worker peak RSS < 200 MB.
 
 Stages (one instance folder, one fake, one run):
-1. bare: one process calling `client.messages.create` N times, sequentially;
+1. bare: one process calling `client.messages.create` sequentially, N/2 before and N/2 after
+   stages 2-3, so that load drift on a shared machine hits both sides alike;
 2. outbox writes: N `core.outbox.send_sms` calls (row + commit + enqueue each), timed;
-3. one real `rq worker --burst sms` (the Procfile's command) draining the queue: SimpleWorker,
-   the default forking Worker, and the forking Worker with the job's code imported and the
-   ORM mappers configured before the fork (the most a preload in the worker's settings
-   module could save);
+3. one real `rq worker --burst sms` (the Procfile's command) draining the queue: SimpleWorker
+   (N), then on fewer messages the default forking Worker, and the forking Worker with the
+   job's code imported and the ORM mappers configured before the fork (the most a preload
+   in the worker's settings module could save);
 4. a cProfile'd SimpleWorker run (imports done first), to say where a message's time goes;
 5. bare vs workers again with 50 ms of fake latency per request (real Twilio: ~100-300 ms).
 
 Both client sides (bare loop, worker) run in their own process while the fake serves from
-this one, so neither shares a GIL with the server.
+this one, so neither shares a GIL with the server. The fake (werkzeug) answers
+`Connection: close`, so both sides open a TCP connection per message alike.
 
 Env: BENCH_SMS (default 10000), BENCH_SMS_FORK (forking Worker as in the Procfile, default
-30: it manages about one message a second), BENCH_SMS_PRELOAD (default 100),
+20: it manages about one message a second), BENCH_SMS_PRELOAD (default 60),
 BENCH_SMS_PROFILE (default 500), BENCH_SMS_LATENCY (default 500),
 BENCH_DATABASE_URL / BENCH_REDIS_URL (default: SQLite + embedded Redis in a temp folder),
 BENCH_KEEP=1 to keep that folder (worker.log, worker.prof).
@@ -25,6 +27,7 @@ BENCH_KEEP=1 to keep that folder (worker.log, worker.prof).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pstats
 import shutil
@@ -41,8 +44,8 @@ from bench.common import REPO, VENV_BIN, summary
 from tests.fakes.twilio_fake import TwilioFake
 
 N = int(os.environ.get("BENCH_SMS", "10000"))
-N_FORK = min(N, int(os.environ.get("BENCH_SMS_FORK", "30")))
-N_PRELOAD = min(N, int(os.environ.get("BENCH_SMS_PRELOAD", "100")))
+N_FORK = min(N, int(os.environ.get("BENCH_SMS_FORK", "20")))
+N_PRELOAD = min(N, int(os.environ.get("BENCH_SMS_PRELOAD", "60")))
 N_PROFILE = min(N, int(os.environ.get("BENCH_SMS_PROFILE", "500")))
 N_LATENCY = int(os.environ.get("BENCH_SMS_LATENCY", "500"))
 LATENCY_S = 0.05
@@ -275,6 +278,20 @@ def kill_worker(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def await_messages(fake: TwilioFake, process: subprocess.Popen, count: int,
+                   deadline: float) -> None:
+    """Until the fake holds `count` messages; fails fast if the worker exits short of it."""
+    while True:
+        try:
+            fake.wait_for(count, 0.2)
+            return
+        except TimeoutError:
+            if process.poll() is not None and len(fake.messages) < count:
+                raise RuntimeError(f"worker exited with {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+
+
 def run_worker(env: dict[str, str], fake: TwilioFake, variant: Variant, n: int,
                latency: float = 0.0, profile_to: Path | None = None) -> WorkerRun:
     """Time one worker from its start until the fake has all n queued SMS."""
@@ -289,17 +306,18 @@ def run_worker(env: dict[str, str], fake: TwilioFake, variant: Variant, n: int,
                                    env={**os.environ, **env}, stdout=log, stderr=log)
         rss = RssSampler(process.pid).start()
         try:
-            # Generous (a forking worker manages a few per second), but a stuck one fails.
-            timeout = 60 + n * (1.0 if variant.worker_class == FORKING else 0.1)
-            fake.wait_for(1, timeout)
+            # Generous (a forking worker manages about one a second), but a stuck one fails.
+            deadline = time.monotonic() + 60 + n * (2.0 if variant.worker_class == FORKING
+                                                   else 0.1)
+            await_messages(fake, process, 1, deadline)
             startup = time.perf_counter() - started
-            fake.wait_for(n, timeout)
+            await_messages(fake, process, n, deadline)
             seconds = time.perf_counter() - started
             process.wait(timeout=60)  # burst mode: it exits once the queue is empty
-        except (TimeoutError, subprocess.TimeoutExpired):
+        except (RuntimeError, TimeoutError, subprocess.TimeoutExpired) as exc:
             kill_worker(process)
-            raise RuntimeError(f"{variant.label}: the fake got {len(fake.messages)} of {n}; "
-                               f"see {log_path}") from None
+            raise RuntimeError(f"{variant.label}: {exc}; the fake got {len(fake.messages)} "
+                               f"of {n}; see {log_path}") from None
         finally:
             rss.stop()
     print(f"  {variant.label}, N={n}: {n / seconds:.1f} msg/s", flush=True)
@@ -410,7 +428,8 @@ def cost_shares(stats: pstats.Stats) -> list[tuple[float, str]]:
 def profile_report(profile: Path, run: WorkerRun) -> list[str]:
     stats = pstats.Stats(str(profile))
     work, _ = stage_time(stats, "rq/worker/base.py", "work")
-    lines = [f"  {'whole worker loop (BaseWorker.work)':<44} {work / run.n * 1000:6.2f} ms/msg"]
+    lines = [f"  {'worker loop incl. start/stop (Worker.work)':<44} "
+             f"{work / run.n * 1000:6.2f} ms/msg"]
     for (suffix, func), label in STAGES:
         seconds, where = stage_time(stats, suffix, func)
         lines.append(f"  {label:<44} {seconds / run.n * 1000:6.2f} ms/msg  {where}")
@@ -438,9 +457,10 @@ def worker_lines(run: WorkerRun, bare: float) -> list[str]:
         f"    startup {run.startup:.2f} s; after the first message {run.steady_rate:.1f} msg/s "
         f"= {run.steady_rate / bare:.2f}x bare",
         f"    peak RSS {rss.peak_mb:.0f} MB (target < {TARGET_RSS_MB:.0f})  "
-        f"{summary(rss.peak_mb, TARGET_RSS_MB, higher_is_better=False)}  "
-        f"[worker {rss.worker_kb / 1024:.0f} MB, horse {rss.horse_kb / 1024:.0f} MB: the max,"
-        " not the sum, as a horse is a copy-on-write fork]",
+        f"{summary(rss.peak_mb, TARGET_RSS_MB, higher_is_better=False)}" + (
+            f"  [worker {rss.worker_kb / 1024:.0f} MB, horse {rss.horse_kb / 1024:.0f} MB: "
+            "the max, not the sum, as a horse is a copy-on-write fork]"
+            if run.variant.worker_class == FORKING else "  (VmHWM; no horses)"),
         redis_line(run.redis),
     ]
 
@@ -457,14 +477,15 @@ def sandwich(env: dict[str, str], fake: TwilioFake, n: int,
     return n / bare_seconds, writes, run
 
 
-def capacity_line(fast: WorkerRun, fast_bare: float) -> str:
-    """Workers needed to use Twilio's allowance when each request takes ~200 ms."""
-    ours_s, bare_s = 1 / fast.steady_rate, 1 / fast_bare
-    per_worker = 1 / (0.2 + ours_s - bare_s)  # our overhead on top of a 200 ms API call
+def capacity_line(slow: WorkerRun, slow_bare: float) -> str:
+    """Sequential workers needed to use Twilio's allowance when a request takes ~200 ms,
+    from the 50 ms run (its measured overhead, worker startup included, carried over)."""
+    extra = 0.2 - LATENCY_S
+    ours, bare = 1 / (1 / slow.rate + extra), 1 / (1 / slow_bare + extra)
     mps = 30  # the TWILIO_MPS default (.env.example)
-    return (f"projection at 200 ms/request: 1 SimpleWorker ~{per_worker:.1f} msg/s "
-            f"(our overhead {(ours_s - bare_s) * 1000:.1f} ms/msg on top); TWILIO_MPS={mps} "
-            f"needs ~{-(-mps // per_worker):.0f} such workers")
+    return (f"projection at 200 ms/request: 1 SimpleWorker ~{ours:.1f} msg/s (bare "
+            f"{bare:.1f}); TWILIO_MPS={mps} needs {math.ceil(mps / ours)} such workers "
+            f"({math.ceil(mps / bare)} with no overhead at all)")
 
 
 def run_all(env: dict[str, str], fake: TwilioFake) -> list[str]:
@@ -494,7 +515,7 @@ def run_all(env: dict[str, str], fake: TwilioFake) -> list[str]:
         f"with {LATENCY_S * 1000:.0f} ms fake latency per request (real Twilio: ~100-300 ms)",
         f"bare twilio loop   {slow_bare:8.1f} msg/s  (N={N_LATENCY})",
         *[ratio_line(f"1 {run.variant.label}, N={run.n}", run.rate, slow_bare) for run in slow],
-        capacity_line(simple, bare),
+        capacity_line(slow_simple, slow_bare),
         "",
         f"where a message's time goes: cProfile of 1 SimpleWorker, N={N_PROFILE} (the profiler"
         " inflates Python-heavy stages)",
@@ -503,6 +524,7 @@ def run_all(env: dict[str, str], fake: TwilioFake) -> list[str]:
 
 
 def main() -> int:
+    started = time.monotonic()
     instance = Path(tempfile.mkdtemp(prefix="bawaba-bench-"))
     with TwilioFake() as fake:
         env = bench_env(instance, fake)
@@ -512,6 +534,7 @@ def main() -> int:
         finally:
             shutdown_embedded_redis()
     print("\n".join(lines))
+    print(f"\nbench time {time.monotonic() - started:.0f} s")
     if os.environ.get("BENCH_KEEP"):
         print(f"kept {instance} (worker.log, worker.prof)")
     else:

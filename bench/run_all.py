@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-SCRIPTS = ["bench.bench_catalog"]
+SCRIPTS = ["bench.bench_catalog", "bench.bench_sms_outbox"]
 
 
 def main() -> int:

@@ -69,8 +69,9 @@ _DOC_BITS = 24
 _PAIR_LIMIT = 1 << (2 * _TID_BITS)
 
 _NEG_INF = float("-inf")
-_SCORE_ALL = 64  # a coverage tier this small is scored outright
+_SCORE_ALL = 512  # a coverage tier this small is scored outright
 _BONUS_MEET_MAX = 256  # phrase-bonus candidates met up front (threshold ranking)
+_HOLDERS_MAX = 128  # a source's holders (or not) in a tier listed to tighten bounds
 _THRESHOLD_DEPTH = 16  # postings read per term in the first threshold round
 _DICT_LOOKUP_RATIO = 8  # postings <= ratio x documents to score: read them all
 _MASK_MIN_DF = 64  # terms in max(this, 1/64 of the documents) keep a ready bit mask
@@ -229,6 +230,7 @@ class _QueryToken:
     term: str = ""  # typed_term, or the synonym-table term it was corrected to
     weight: float = 1.0  # < 1 when the term was corrected
     alts: dict[int, float] = field(default_factory=dict)  # term id -> weight
+    groups: dict[int, float] = field(default_factory=dict)  # synonym group id -> weight
 
     def __post_init__(self) -> None:
         self.term = self.term or self.typed_term
@@ -406,6 +408,14 @@ def _token_scores(sources: list[Sources], vecs: dict[int, list[float]],
     return scores
 
 
+def _sum_totals(scores: list[list[float]], size: int) -> list[float]:
+    """BM25F totals, summed in token order."""
+    totals: list[float] = [0.0] * size
+    for best in scores:
+        totals = list(map(add, totals, best))
+    return totals
+
+
 def _sum_tokens(scores: list[list[float]], size: int) -> tuple[list[float], list[int]]:
     """BM25F totals (summed in token order) and the number of tokens matched."""
     totals: list[float] = [0.0] * size
@@ -432,6 +442,13 @@ class SearchIndex:
         self._phrases = _Postings("H", "d", 0)
         # Per synonym group, per member phrase: its source id, -1 when no document has it.
         self._group_sources: list[tuple[int, ...]] = []
+        # Per synonym group: a source with each document's best impact of any member (-1:
+        # none), and the member terms it stands for.
+        self._group_best: list[int] = []
+        self._group_terms: list[frozenset[int]] = []
+        # (group, member of several words): the best impact of any other member, for a query
+        # phrase that is that member (all the others then stand for it at one weight).
+        self._others_best: dict[tuple[int, int], int] = {}
         self._pair_keys = array("Q")  # sorted (term << _TID_BITS | next term) in names
         self._pair_off = array("q", [0])
         self._pair_docs = array("H")
@@ -463,8 +480,8 @@ class SearchIndex:
         q = self._prepare(query)
         if q is None:
             return []
-        ranked = self._rank_docs(q, _bit_positions(q.union))
-        return self._output(ranked if limit is None else ranked[:limit])
+        count = q.union.bit_count()
+        return self._output(self._best(q, q.union, count if limit is None else limit))
 
     def top(self, query: str, k: int,
             accept: Callable[[str], bool] | None = None) -> tuple[int, list[tuple[str, float]]]:
@@ -532,8 +549,16 @@ class SearchIndex:
     def _sources(self, plan: _Plan, index: int) -> Sources:
         """What may match query token `index`, with weights."""
         sources: Sources = {}
-        for tid, weight in plan.tokens[index].alts.items():
-            _add_alt(sources, tid, weight)
+        token = plan.tokens[index]
+        covered: dict[int, float] = {}  # term -> weight of a group list covering it
+        for gid, weight in token.groups.items():
+            if self._group_best[gid] >= 0:
+                _add_alt(sources, self._group_best[gid], weight)
+                for tid in self._group_terms[gid]:
+                    _add_alt(covered, tid, weight)
+        for tid, weight in token.alts.items():
+            if weight > covered.get(tid, 0.0):  # else the group list scores it as well
+                _add_alt(sources, tid, weight)
         for span in plan.spans:
             if span.start <= index < span.end:
                 # A phrase covering n query words earns each of them 1/n of its score.
@@ -572,15 +597,15 @@ class SearchIndex:
         scoring only as many tiers (and, in a large tier, as few documents) as needed."""
         exact = _mask_of(q.exact, self._words.mask_bytes) & allowed if q.exact else 0
         ranked = self._rank_docs(q, _bit_positions(exact))[:k]
-        for tier in _coverage_tiers(q.masks, allowed & ~exact):
+        for cover, tier in _coverage_tiers(q.masks, allowed & ~exact):
             if len(ranked) >= k:
                 break
-            ranked += self._tier_best(q, tier, k - len(ranked))
+            ranked += self._tier_best(q, tier, cover, k - len(ranked))
         return ranked
 
-    def _tier_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
+    def _tier_best(self, q: _Query, tier: int, cover: int, need: int) -> list[Ranked]:
         if tier.bit_count() <= max(_SCORE_ALL, 2 * need):
-            return self._rank_docs(q, _bit_positions(tier), limit=need)[:need]
+            return self._score_tier(q, tier, cover, need)
         if len(q.sources) == 1 and len(q.ids) == 1:
             return self._single_source_best(q, tier, need)
         return self._threshold_best(q, tier, need)
@@ -611,16 +636,16 @@ class SearchIndex:
         bonus_docs = {d for d in set().union(*q.pair_sets) if in_tier[d >> 3] >> (d & 7) & 1}
         met = set(bonus_docs) if len(bonus_docs) <= _BONUS_MEET_MAX else set()
         holders = {s: _holders(q.id_masks[s] & tier, tier) for s in sids}
+        cursors = dict.fromkeys(sids, 0)
         pending: list[int] = []
-        start, depth = 0, max(need, _THRESHOLD_DEPTH)
+        batch = max(need, _THRESHOLD_DEPTH)
         while True:
             bounds = {}
             for s in sids:
                 postings, i = self._lists(s)
-                docs, imps = postings.ranked(i, start, depth)
-                known[s].update(zip(docs, imps, strict=True))
-                met.update(d for d in docs if in_tier[d >> 3] >> (d & 7) & 1)
-                bounds[s] = postings.impact_at(i, depth)
+                cursors[s], bounds[s] = _read_tier(postings, i, cursors[s], batch, in_tier,
+                                                   known[s])
+                met.update(known[s])
             pending = sorted(met.union(pending))
             low, high, settled = self._bound_docs(q, pending, known, bounds, holders)
             pending, low, settled, kth = _contenders(pending, low, high, settled, need)
@@ -628,7 +653,7 @@ class SearchIndex:
             bonus = q.factors[-1] if bonus_docs - met else 1.0
             if exhausted or (kth is not None and -kth[1] > self._score_bound(q, bounds, bonus)):
                 return self._resolve(q, pending, low, settled, known, need)
-            start, depth = depth, depth * 2
+            batch *= 2
 
     def _bound_docs(self, q: _Query, docs: list[int], known: dict[int, dict[int, float]],
                     bounds: dict[int, float], holders: dict[int, _Holders]
@@ -672,6 +697,28 @@ class SearchIndex:
         if not docs:
             return []
         present = _mask_of(docs, self._words.mask_bytes) if len(docs) > 1 else 1 << docs[0]
+        vecs = self._vectors(q, docs, present, known)
+        entries = self._entries(q, docs, _token_scores(q.sources, vecs, len(docs)))
+        if limit is not None and limit * 4 < len(entries):
+            return heapq.nsmallest(limit, entries)
+        return sorted(entries)
+
+    def _score_tier(self, q: _Query, tier: int, cover: int, need: int) -> list[Ranked]:
+        """Score every document of a coverage tier (one offset); the best `need`."""
+        docs = _bit_positions(tier)
+        scores = _token_scores(q.sources, self._vectors(q, docs, tier), len(docs))
+        finals = self._finish(q, docs, _sum_totals(scores, len(docs)))
+        if need < len(finals):  # select on plain floats first
+            kth = heapq.nlargest(need, finals)[-1]
+            keep = list(map(kth.__le__, finals))
+            finals, docs = list(compress(finals, keep)), list(compress(docs, keep))
+        offset = -(0.0 + cover * _COVER_TIER)
+        return sorted(zip(repeat(offset), map(neg, finals), docs))[:need]
+
+    def _vectors(self, q: _Query, docs: list[int], present: int,
+                 known: dict[int, dict[int, float]] | None = None) -> dict[int, list[float]]:
+        """Per source, its impact in each of `docs` (-inf where absent); `present` is a
+        superset of `docs` as a mask, `known` impacts already read."""
         absent = [_NEG_INF] * len(docs)
         vecs = {}
         for s in q.ids:
@@ -681,10 +728,7 @@ class SearchIndex:
                 vecs[s] = self._impacts_known(s, docs, known[s])
             else:
                 vecs[s] = self._impacts(s, docs)
-        entries = self._entries(q, docs, _token_scores(q.sources, vecs, len(docs)))
-        if limit is not None and limit * 4 < len(entries):
-            return heapq.nsmallest(limit, entries)
-        return sorted(entries)
+        return vecs
 
     def _entries(self, q: _Query, docs: list[int], scores: list[list[float]]) -> list[Ranked]:
         """Ranking entries of `docs` from their per-token scores."""
@@ -755,14 +799,22 @@ class SearchIndex:
         terms = [t.term for t in tokens]
         for start, end, gid in _SYNONYMS.matches(terms):
             weight = _W_SYNONYM * min(t.weight for t in tokens[start:end])
+            if end - start == 1:
+                # Every member stands for this one word at the same weight: score them as
+                # the group's precomputed best-member list (the word's own term, among the
+                # members, cannot win at the lower weight). Terms stay alternatives, for
+                # the phrase bonus.
+                _add_alt(tokens[start].groups, gid, weight)
+            if end - start > 1:
+                member = _SYNONYMS.groups[gid].index(tuple(terms[start:end]))
+                source = self._others_best.get((gid, member), -1)
+                if source >= 0:
+                    spans.append(_Span(source, weight, start, end))
+                continue
             for phrase, source in zip(_SYNONYMS.groups[gid], self._group_sources[gid],
                                       strict=True):
-                if tuple(terms[start:end]) == phrase or source < 0:
-                    continue
-                if end - start == 1 and len(phrase) == 1:
+                if len(phrase) == 1 and phrase[0] != terms[start] and source >= 0:
                     _add_alt(tokens[start].alts, source, weight)
-                else:
-                    spans.append(_Span(source, weight, start, end))
         return spans
 
     def _own_alternatives(self, token: _QueryToken) -> None:
@@ -840,17 +892,37 @@ def _add_alt(alts: dict[int, float], key: int, weight: float) -> None:
         alts[key] = weight
 
 
-# Which documents of a tier hold a source: None (all of them), or (set, True) the holders,
-# or (set, False) the others, whichever set is smaller.
+def _read_tier(postings: _Postings, i: int, cursor: int, want: int, in_tier: bytes,
+               known: dict[int, float]) -> tuple[int, float]:
+    """Read up to `want` more postings of list i (best first, from rank `cursor`) whose
+    documents are in the tier, into `known`. Returns the new cursor and the impact of the
+    next posting in the tier (-inf if none): a bound for every tier document not read."""
+    docs, imps = postings.ranked_docs, postings.ranked_imps
+    pos, end = postings.off[i] + cursor, postings.off[i + 1]
+    while pos < end:
+        chunk = docs[pos:min(pos + 4 * want + 16, end)]
+        for j, d in enumerate(chunk):
+            if in_tier[d >> 3] >> (d & 7) & 1:
+                if want == 0:
+                    return pos + j - postings.off[i], imps[pos + j]
+                known[d] = imps[pos + j]
+                want -= 1
+        pos += len(chunk)
+    return end - postings.off[i], _NEG_INF
+
+
+# Which documents of a tier hold a source: (set, True) the holders, or (set, False) the
+# others, or None: any may (all do, or both sets are too large to be worth listing).
 _Holders = tuple[set[int], bool] | None
 
 
 def _holders(held: int, tier: int) -> _Holders:
-    if held == tier:
-        return None
-    if held.bit_count() * 2 <= tier.bit_count():
+    n_held = held.bit_count()
+    if n_held <= _HOLDERS_MAX:
         return set(_bit_positions(held)), True
-    return set(_bit_positions(tier & ~held)), False
+    if tier.bit_count() - n_held <= _HOLDERS_MAX:
+        return (set(_bit_positions(tier & ~held)), False) if held != tier else None
+    return None
 
 
 def _unread_bounds(holders: _Holders, docs: list[int], bound: float) -> Iterable[float]:
@@ -873,8 +945,8 @@ def _contenders(docs: list[int], low: list[Ranked], high: list[Ranked], settled:
     return list(compress(docs, keep)), list(compress(low, keep)), list(compress(settled, keep)), kth
 
 
-def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[int]:
-    """Allowed documents by the number of query tokens they match, most first."""
+def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[tuple[int, int]]:
+    """(m, allowed documents matching exactly m query tokens), m from the most down."""
     # at_least[m]: documents matching at least m tokens (a running count in set algebra).
     at_least = [allowed] + [0] * len(masks)
     for i, mask in enumerate(masks):
@@ -884,7 +956,7 @@ def _coverage_tiers(masks: list[int], allowed: int) -> Iterator[int]:
     for m in range(len(masks), 0, -1):
         tier = at_least[m] & ~at_least[m + 1]
         if tier:
-            yield tier
+            yield m, tier
 
 
 def _prefixed(words: list[str], prefix: str) -> range:
@@ -1052,8 +1124,34 @@ def _freeze_phrases(index: SearchIndex, doc_type: str) -> None:
                 if acc:
                     phrases.append(array(doc_type, acc), array("d", acc.values()))
             sources.append(ids[terms])
+        gid = len(index._group_sources)
         index._group_sources.append(tuple(sources))
+        index._group_terms.append(frozenset(s for s in sources if 0 <= s < len(index._terms)))
+        index._group_best.append(_add_best_of(index, phrases, doc_type, sources))
+        for member, phrase in enumerate(group):
+            if len(phrase) > 1:
+                others = sources[:member] + sources[member + 1:]
+                index._others_best[gid, member] = _add_best_of(index, phrases, doc_type,
+                                                               others)
     index._phrases = phrases
+
+
+def _add_best_of(index: SearchIndex, phrases: _Postings, doc_type: str,
+                 sources: list[int]) -> int:
+    """Add a list of each document's best impact among `sources`; its id, or -1 if empty."""
+    best: dict[int, float] = {}
+    n_terms = len(index._terms)
+    for sid in (s for s in sources if s >= 0):
+        postings, i = (index._words, sid) if sid < n_terms else (phrases, sid - n_terms)
+        start, end = postings.off[i], postings.off[i + 1]
+        for d, imp in zip(postings.docs[start:end], postings.imps[start:end], strict=True):
+            if imp > best.get(d, _NEG_INF):
+                best[d] = imp
+    if not best:
+        return -1
+    docs = sorted(best)
+    phrases.append(array(doc_type, docs), array("d", map(best.__getitem__, docs)))
+    return n_terms + len(phrases) - 1
 
 
 def _conjunction(words: _Postings, terms: tuple[int, ...]) -> dict[int, float]:

@@ -30,8 +30,8 @@ def start_rq_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-de
                BAWABA_INSTANCE_DIR=str(settings.instance_dir))
     rq = os.path.join(os.path.dirname(sys.executable), "rq")
     return subprocess.Popen(
-        [rq, "worker", "-c", "core.rq_settings", "--serializer",
-         "rq.serializers.JSONSerializer", "--path", "."],
+        [rq, "worker", "-c", "core.rq_settings", "--worker-class", "rq.worker.SimpleWorker",
+         "--serializer", "rq.serializers.JSONSerializer", "--path", "."],
         cwd=REPO_ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
