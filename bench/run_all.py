@@ -4,7 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-SCRIPTS = ["bench.bench_catalog", "bench.bench_sms_outbox"]
+SCRIPTS = ["bench.bench_catalog", "bench.bench_cases", "bench.bench_keypad",
+           "bench.bench_sms_outbox", "bench.bench_campaign"]
 
 
 def main() -> int:

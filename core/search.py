@@ -72,6 +72,7 @@ _NEG_INF = float("-inf")
 _SCORE_ALL = 512  # a coverage tier this small is scored outright
 _BONUS_MEET_MAX = 256  # phrase-bonus candidates met up front (threshold ranking)
 _HOLDERS_MAX = 128  # a source's holders (or not) in a tier listed to tighten bounds
+_SPARSE_MIN = 64  # batches this large read the sources held by few of them sparsely
 _THRESHOLD_DEPTH = 16  # postings read per term in the first threshold round
 _DICT_LOOKUP_RATIO = 8  # postings <= ratio x documents to score: read them all
 _MASK_MIN_DF = 64  # terms in max(this, 1/64 of the documents) keep a ready bit mask
@@ -343,6 +344,14 @@ class _Postings:
             out.append(post_imps[start] if start < end and post_docs[start] == d else _NEG_INF)
         return out
 
+    def by_position(self, i: int, index: dict[int, int]) -> dict[int, float]:
+        """{index[doc]: impact} for the documents of list i that `index` holds."""
+        start, end = self.off[i], self.off[i + 1]
+        table = dict(zip(map(index.get, self.docs[start:end]), self.imps[start:end],
+                         strict=True))
+        table.pop(None, None)  # type: ignore[call-overload]
+        return table  # type: ignore[return-value]
+
     def ranked(self, i: int, start: int, stop: int) -> tuple[array, array]:
         """Postings of ranks start..stop-1 by decreasing impact."""
         lo = self.off[i]
@@ -380,15 +389,20 @@ class _Query:
 Ranked = tuple[float, float, int]
 
 
-def _token_scores(sources: list[Sources], vecs: dict[int, list[float]],
+# A source's impacts in a batch of documents: a list (one per document, -inf where absent),
+# or for a source held by few of them a dict {position in the batch: impact}.
+Vector = list[float] | dict[int, float]
+
+
+def _token_scores(sources: list[Sources], vecs: dict[int, Vector],
                   size: int) -> list[list[float]]:
     """Per query token, its best weighted source in each of `size` documents (0.0: none).
 
-    vecs[s][j] is the impact of source s in document j, or -inf when absent. A token's
-    sources of one weight are maxed before the multiplication, which gives the same floats
-    (rounding is monotone), and shared with other tokens (phrases span several). Scores are
-    bit-identical however documents are batched, and every step is monotone: per-source
-    upper bounds instead of impacts give upper bounds (threshold ranking).
+    A token's listed sources of one weight are maxed before the multiplication, which gives
+    the same floats (rounding is monotone), and shared with other tokens (phrases span
+    several). Scores are bit-identical however documents are batched, and every step is
+    monotone: per-source upper bounds instead of impacts give upper bounds (threshold
+    ranking).
     """
     parts: dict[tuple[float, tuple[int, ...]], list[float]] = {}
     scores = []
@@ -396,15 +410,23 @@ def _token_scores(sources: list[Sources], vecs: dict[int, list[float]],
         by_weight: dict[float, list[int]] = {}
         for s, weight in token_sources.items():
             by_weight.setdefault(weight, []).append(s)
-        scaled = []
+        dense, sparse = [], []
         for weight, sids in by_weight.items():
-            part = parts.get((weight, tuple(sids)))
-            if part is None:
-                raw = vecs[sids[0]] if len(sids) == 1 else list(map(max, *map(vecs.get, sids)))
-                part = raw if weight == 1.0 else list(map(weight.__mul__, raw))
-                parts[weight, tuple(sids)] = part
-            scaled.append(part)
-        scores.append(list(map(max, repeat(0.0, size), *scaled)) if scaled else [0.0] * size)
+            lists = [vecs[s] for s in sids if isinstance(vecs[s], list)]
+            sparse.extend((weight, vecs[s]) for s in sids if not isinstance(vecs[s], list))
+            if lists:
+                key = (weight, tuple(sids))
+                if key not in parts:
+                    raw = lists[0] if len(lists) == 1 else list(map(max, *lists))
+                    parts[key] = raw if weight == 1.0 else list(map(weight.__mul__, raw))
+                dense.append(parts[key])
+        best = list(map(max, repeat(0.0, size), *dense)) if dense else [0.0] * size
+        for weight, table in sparse:  # a few documents each: update them in place
+            for j, value in table.items():  # type: ignore[union-attr]
+                value *= weight
+                if value > best[j]:
+                    best[j] = value
+        scores.append(best)
     return scores
 
 
@@ -716,18 +738,23 @@ class SearchIndex:
         return sorted(zip(repeat(offset), map(neg, finals), docs))[:need]
 
     def _vectors(self, q: _Query, docs: list[int], present: int,
-                 known: dict[int, dict[int, float]] | None = None) -> dict[int, list[float]]:
-        """Per source, its impact in each of `docs` (-inf where absent); `present` is a
-        superset of `docs` as a mask, `known` impacts already read."""
-        absent = [_NEG_INF] * len(docs)
-        vecs = {}
+                 known: dict[int, dict[int, float]] | None = None) -> dict[int, Vector]:
+        """Per source, its impacts in `docs` (ascending); `present` is a superset of `docs`
+        as a mask, `known` impacts already read."""
+        vecs: dict[int, Vector] = {}
+        index: dict[int, int] | None = None
         for s in q.ids:
+            postings, i = self._lists(s)
             if not q.id_masks[s] & present:
-                vecs[s] = absent
+                vecs[s] = {}
             elif known and s in known:
                 vecs[s] = self._impacts_known(s, docs, known[s])
+            elif postings.df(i) * 2 < len(docs) and len(docs) >= _SPARSE_MIN:
+                if index is None:
+                    index = dict(zip(docs, range(len(docs)), strict=True))
+                vecs[s] = postings.by_position(i, index)
             else:
-                vecs[s] = self._impacts(s, docs)
+                vecs[s] = postings.impacts(i, docs)
         return vecs
 
     def _entries(self, q: _Query, docs: list[int], scores: list[list[float]]) -> list[Ranked]:
