@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Msg, NotFound, ValidationFailed, invalid
 from core.models import Agency, Device, Subscription
+from core.queues import get_queue
 from core.times import utcnow
 from i18n.catalogs import N_, SUPPORTED
 
@@ -50,11 +51,14 @@ def register_device(session: Session, citizen_id: int, body: Any,
     return device, created
 
 
-def remove_device(session: Session, citizen_id: int, token: str) -> None:
+def remove_device(session: Session, citizen_id: int, token: str) -> list[str]:
+    """Delete the device; returns the FCM topics it was in, to unsubscribe it from."""
     device = session.scalar(select(Device).where(Device.token == token))
     if device is None or device.citizen_id != citizen_id:
         raise NotFound()
+    topics = list(device.topics or [])
     session.delete(device)
+    return topics
 
 
 def set_subscriptions(session: Session, citizen_id: int, body: Any) -> list[str]:
@@ -75,3 +79,15 @@ def set_subscriptions(session: Session, citizen_id: int, body: Any) -> list[str]
     return sorted(session.scalars(select(Agency.code).join(
         Subscription, Subscription.agency_id == Agency.id).where(
         Subscription.citizen_id == citizen_id)))
+
+
+def request_topic_sync(citizen_id: int) -> None:
+    """After follows or devices change; the push channel's job does the FCM calls."""
+    get_queue("push").enqueue("push.topics.sync_citizen", citizen_id, job_timeout=120)
+
+
+def request_topic_removal(token: str, topics: list[str]) -> None:
+    """A removed device leaves its topics (the token may still be alive on the phone)."""
+    if topics:
+        get_queue("push").enqueue("push.topics.unsubscribe_token", token, topics,
+                                  job_timeout=120)

@@ -626,19 +626,33 @@ class SearchIndex:
         return ranked
 
     def _tier_best(self, q: _Query, tier: int, cover: int, need: int) -> list[Ranked]:
+        if len(q.sources) == 1 and len(q.ids) == 1:
+            found = self._single_source_best(q, tier, need)
+            if found is not None:
+                return found
         if tier.bit_count() <= max(_SCORE_ALL, 2 * need):
             return self._score_tier(q, tier, cover, need)
-        if len(q.sources) == 1 and len(q.ids) == 1:
-            return self._single_source_best(q, tier, need)
         return self._threshold_best(q, tier, need)
 
-    def _single_source_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
-        # One source: its impact order (ties by id) is the ranking order.
-        in_tier = tier.to_bytes(self._words.mask_bytes, "little")
-        postings, i = self._lists(q.ids[0])
-        docs = postings.ranked(i, 0, postings.df(i))[0]
-        picked = list(islice((d for d in docs if in_tier[d >> 3] >> (d & 7) & 1), need))
-        return self._rank_docs(q, sorted(picked))
+    def _single_source_best(self, q: _Query, tier: int, need: int) -> list[Ranked] | None:
+        """One query word with one source: its impact order (ties by id) is the ranking,
+        read straight off (None in the never-seen case of a score clamped at the cap)."""
+        sid = q.ids[0]
+        weight = q.sources[0][sid]
+        postings, i = self._lists(sid)
+        docs, imps = postings.ranked(i, 0, postings.df(i))
+        if tier != q.id_masks[sid]:  # a filter or an exact name left some out
+            in_tier = tier.to_bytes(self._words.mask_bytes, "little")
+            kept = list(islice((j for j, d in enumerate(docs)
+                                if in_tier[d >> 3] >> (d & 7) & 1), need))
+            docs, imps = map(docs.__getitem__, kept), map(imps.__getitem__, kept)
+        else:
+            docs, imps = docs[:need], imps[:need]
+        scores = list(imps) if weight == 1.0 else list(map(weight.__mul__, imps))
+        if scores and scores[0] > _MAX_SCORE:
+            return None
+        offset = -(0.0 + 1 * _COVER_TIER)  # one word: cover 1
+        return list(zip(repeat(offset), map(neg, scores), docs))
 
     def _threshold_best(self, q: _Query, tier: int, need: int) -> list[Ranked]:
         """Threshold ranking over impact-ordered postings (Fagin's TA/NRA).
@@ -730,12 +744,16 @@ class SearchIndex:
         docs = _bit_positions(tier)
         scores = _token_scores(q.sources, self._vectors(q, docs, tier), len(docs))
         finals = self._finish(q, docs, _sum_totals(scores, len(docs)))
-        if need < len(finals):  # select on plain floats first
+        if need * 4 < len(finals):  # select on plain floats first
             kth = heapq.nlargest(need, finals)[-1]
             keep = list(map(kth.__le__, finals))
             finals, docs = list(compress(finals, keep)), list(compress(docs, keep))
+        # Sorting positions by a float key is fast; reverse=True keeps equal scores in
+        # ascending id order (stable), the tie-break.
+        order = sorted(range(len(finals)), key=finals.__getitem__, reverse=True)[:need]
         offset = -(0.0 + cover * _COVER_TIER)
-        return sorted(zip(repeat(offset), map(neg, finals), docs))[:need]
+        return list(zip(repeat(offset), map(neg, map(finals.__getitem__, order)),
+                        map(docs.__getitem__, order)))
 
     def _vectors(self, q: _Query, docs: list[int], present: int,
                  known: dict[int, dict[int, float]] | None = None) -> dict[int, Vector]:
@@ -788,8 +806,12 @@ class SearchIndex:
         return [known[d] for d in docs]
 
     def _output(self, ranked: list[Ranked]) -> list[tuple[str, float]]:
-        keys = self._keys
-        return [(keys[d], round(-offset + -score, 4)) for offset, score, d in ranked]
+        if not ranked:
+            return []
+        offsets, scores, docs = zip(*ranked, strict=True)
+        finals = map(neg, map(add, offsets, scores))  # offset + score, both were negated
+        return list(zip(map(self._keys.__getitem__, docs), map(round, finals, repeat(4)),
+                        strict=True))
 
     # -- planning -------------------------------------------------------------------------
 

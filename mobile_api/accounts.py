@@ -5,8 +5,14 @@ from flask_restx import Namespace, Resource
 
 from core import otp, tokens
 from core.citizens import citizen_view, update_profile
-from core.db import transaction
-from core.devices import register_device, remove_device, set_subscriptions
+from core.db import after_commit, transaction
+from core.devices import (
+    register_device,
+    remove_device,
+    request_topic_removal,
+    request_topic_sync,
+    set_subscriptions,
+)
 from core.errors import Unauthorized, invalid
 from core.identity import citizen_for_phone, claims_for, staff_by_phone
 from core.models import Citizen
@@ -97,6 +103,7 @@ class Devices(Resource):
             device, created = register_device(session, who.id, body, lang())
             view = {"token": device.token, "platform": device.platform,
                     "language": device.language}
+            after_commit(session, lambda: request_topic_sync(who.id))
         return json_response(view, 201 if created else 200)
 
 
@@ -105,7 +112,8 @@ class Device(Resource):
     def delete(self, token: str):  # type: ignore[no-untyped-def]
         who = auth.citizen()
         with transaction() as session:
-            remove_device(session, who.id, token)
+            old_topics = remove_device(session, who.id, token)
+            after_commit(session, lambda: request_topic_removal(token, old_topics))
         return "", 204
 
 
@@ -115,6 +123,7 @@ class Subscriptions(Resource):
         who, body = auth.citizen(), auth.json_body()
         with transaction() as session:
             agencies = set_subscriptions(session, who.id, body)
+            after_commit(session, lambda: request_topic_sync(who.id))
         return json_response({"agencies": agencies})
 
     def get(self):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from core.catalog.records import ServiceRecord
 from core.catalog.snapshot import ServiceFilter
 from core.catalog.views import level_name
 from core.db import transaction
-from i18n.catalogs import format_money, pick, t
+from i18n.catalogs import format_money, pick, t, tn
 from sms_gateway import conversation, segments
 from sms_gateway.commands import Command, language_argument
 
@@ -49,7 +49,8 @@ def find(phone: str, cmd: Command, lang: str) -> str:
     matches = current_catalog().search(cmd.args[:200], ServiceFilter())
     if not matches:
         return t(lang, "No service matches \"%(words)s\". Try other words.", words=cmd.args[:40])
-    return _page_of_results(phone, [s.code for s in matches[:30]], 0, lang)
+    found = tn(lang, "%(n)s service found:", "%(n)s services found:", len(matches))
+    return f"{found}\n{_page_of_results(phone, [s.code for s in matches[:30]], 0, lang)}"
 
 
 def more(phone: str, _cmd: Command, lang: str) -> str:

@@ -35,6 +35,8 @@ class Device(Base):
     token: Mapped[str] = mapped_column(String(4096), unique=True)
     platform: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="ar")
+    # FCM topics this token was last subscribed to (agency-<code>-<lang>), to sync by diff.
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now())
     last_seen_at: Mapped[dt.datetime] = mapped_column(

@@ -220,3 +220,22 @@ def test_deliveries_are_one_row_per_citizen(client, fcm, gdp_key):
         assert len(rows) == 1 and rows[0].status == "sent"
         assert session.scalar(select(Campaign)).sent == 1
     assert len(fcm.sent_to("a")) == len(fcm.sent_to("b")) == 1
+
+
+def test_fcm_topics_follow_the_agencies_a_citizen_follows(client, fcm, twilio):
+    from tests.support import bearer, sign_in
+
+    headers = bearer(sign_in(client, twilio))
+    client.post("/api/v1/me/devices", json={"token": "phone-ar", "platform": "android",
+                                            "language": "ar"}, headers=headers)
+    client.put("/api/v1/me/subscriptions", json={"agencies": ["MOI", "KAHRAMAA"]},
+               headers=headers)
+    run_worker()
+    assert "phone-ar" in fcm.topics.get("agency-moi-ar", set())
+    assert "phone-ar" in fcm.topics.get("agency-kahramaa-ar", set())
+    client.put("/api/v1/me/subscriptions", json={"agencies": ["MOI"]}, headers=headers)
+    run_worker()
+    assert "phone-ar" not in fcm.topics.get("agency-kahramaa-ar", set())
+    client.delete("/api/v1/me/devices/phone-ar", headers=headers)
+    run_worker()
+    assert "phone-ar" not in fcm.topics.get("agency-moi-ar", set())
