@@ -1,23 +1,21 @@
 """In-memory, Arabic-first service search (pure Python: identical on SQLite and PostgreSQL).
 
-Analysis: text -> i18n.arabic.normalize (one normaliser for documents and queries: alef and
-hamza forms, taa marbuta, alef maqsura, harakat, tatweel, Persian letters, any digits, bidi
-marks, case, accents, punctuation) -> tokens -> lemma table (broken plurals such as فواتير
--> فاتورة) -> light stem (Arabic light10, conservative English). Stop words are dropped from
-queries unless the query has nothing else.
-Index: BM25F over four fields weighted name > keywords > extra (agency, category) >
-description; each posting's impact (idf x saturated, length-normalised, field-weighted tf) is
-computed at build time, so a query only adds floats for the documents in its posting lists.
-Documents get ids in key order, so scores and order do not depend on the input order.
-Query: every term may be matched by (a) itself, (b) its synonym group (lexicon; multi-word
-members match as a conjunction, e.g. رخصة سواقة -> رخصة قيادة), weight 0.85, (c) if it is not
-in the vocabulary, words (stems or surface forms) within Damerau (OSA) distance 1 (4-7 typed
-characters) or 2 (8+), found through a SymSpell deletion index of 40-bit hashes, weight
-0.7/0.5 (a typo of a synonym-table word, "metrsh", is corrected first), (d) for the last
-term only, vocabulary words it is a prefix of (as-you-type, 3+ characters), weight 0.6.
-Ranking: exact full-name match first, then the number of query terms matched (documents
-matching every term first), then the BM25F sum with a bonus when consecutive query terms
-are adjacent and in order in a name; ties break by key.
+Analysis: i18n.arabic.normalize (letter folds, digits, marks, case) -> tokens -> lemma table
+(broken plurals) -> light stem; one path for documents and queries; stop words are dropped.
+Index: BM25F over name > keywords > extra (agency, category) > description, impacts computed
+at build time. Flat arrays (2-byte doc ids in key order) hold each list twice: by document
+(random access by bisection) and by decreasing impact (sorted access). Synonym phrases and
+groups get precomputed lists too (a phrase's documents with its impacts summed; a group's
+best member per document); big lists keep a bit mask (a Python int) of their documents.
+Query: a word matches itself; its synonyms (weight 0.85); if unknown, words within 1-2 typos
+(SymSpell deletion index of 40-bit hashes; 0.7/0.5); the last word also as a prefix (0.6).
+Ranking: exact full name, then how many query words a document matches, then the BM25F sum
+(each word scores its best alternative) with a bonus for consecutive query words adjacent in
+a name; ties by key. top(query, k, filter) counts matches and splits them into these tiers
+with C-level set algebra on the masks, then scores only the tiers it needs: small ones
+outright (vectorised), one-list ones straight off the impact order, large ones with a
+threshold algorithm (bounds from sorted reads; random access only for the last contenders).
+Scores are bit-identical to scoring every match; search() is top() over all matches.
 """
 from __future__ import annotations
 
@@ -358,11 +356,6 @@ class _Postings:
         stop = min(lo + stop, self.off[i + 1])
         return self.ranked_docs[lo + start:stop], self.ranked_imps[lo + start:stop]
 
-    def impact_at(self, i: int, rank: int) -> float:
-        """Impact of the rank-th best posting (-inf past the end): bounds the unread ones."""
-        at = self.off[i] + rank
-        return self.ranked_imps[at] if at < self.off[i + 1] else _NEG_INF
-
 
 # ---------------------------------------------------------------------------------------
 # One query, ready to score
@@ -438,14 +431,12 @@ def _sum_totals(scores: list[list[float]], size: int) -> list[float]:
     return totals
 
 
-def _sum_tokens(scores: list[list[float]], size: int) -> tuple[list[float], list[int]]:
-    """BM25F totals (summed in token order) and the number of tokens matched."""
-    totals: list[float] = [0.0] * size
+def _count_matched(scores: list[list[float]], size: int) -> list[int]:
+    """How many query tokens each document matches (a positive token score)."""
     covers: list[int] = [0] * size
     for best in scores:
-        totals = list(map(add, totals, best))
         covers = list(map(add, covers, map(bool, best)))
-    return totals, covers
+    return covers
 
 
 # ---------------------------------------------------------------------------------------
@@ -482,11 +473,10 @@ class SearchIndex:
 
     @classmethod
     def build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
-        by_key = {doc.key: doc for doc in docs}  # a repeated key: the last one wins
-        builder = _Builder(len(by_key))
-        for doc_id, key in enumerate(sorted(by_key)):
-            builder.add(doc_id, by_key[key])
-        del by_key
+        """Index `docs` (streamed: none is kept); a repeated key keeps its last document."""
+        builder = _Builder()
+        for doc in docs:
+            builder.add(doc)
         return builder.finish(cls())
 
     def __len__(self) -> int:
@@ -495,8 +485,7 @@ class SearchIndex:
     # -- public ---------------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = None) -> list[tuple[str, float]]:
-        """All matching keys, best first, with scores. Every match is scored: this is the
-        reference ranking that top() reproduces."""
+        """All matching keys (or the best `limit`), best first, with scores."""
         if limit is not None and limit <= 0:
             return []
         q = self._prepare(query)
@@ -723,21 +712,17 @@ class SearchIndex:
 
     def _score_bound(self, q: _Query, bounds: dict[int, float], factor: float) -> float:
         vecs = {s: [bounds.get(s, _NEG_INF)] for s in q.ids}
-        totals, _covers = _sum_tokens(_token_scores(q.sources, vecs, 1), 1)
-        return min(totals[0] * factor, _MAX_SCORE)
+        total = _sum_totals(_token_scores(q.sources, vecs, 1), 1)[0]
+        return min(total * factor, _MAX_SCORE)
 
     def _rank_docs(self, q: _Query, docs: list[int],
-                   known: dict[int, dict[int, float]] | None = None,
-                   limit: int | None = None) -> list[Ranked]:
-        """Score `docs` (ascending ids) and sort them best first (the best `limit`)."""
+                   known: dict[int, dict[int, float]] | None = None) -> list[Ranked]:
+        """Score `docs` (ascending ids; any tiers) and sort them best first."""
         if not docs:
             return []
         present = _mask_of(docs, self._words.mask_bytes) if len(docs) > 1 else 1 << docs[0]
         vecs = self._vectors(q, docs, present, known)
-        entries = self._entries(q, docs, _token_scores(q.sources, vecs, len(docs)))
-        if limit is not None and limit * 4 < len(entries):
-            return heapq.nsmallest(limit, entries)
-        return sorted(entries)
+        return sorted(self._entries(q, docs, _token_scores(q.sources, vecs, len(docs))))
 
     def _score_tier(self, q: _Query, tier: int, cover: int, need: int) -> list[Ranked]:
         """Score every document of a coverage tier (one offset); the best `need`."""
@@ -777,7 +762,7 @@ class SearchIndex:
 
     def _entries(self, q: _Query, docs: list[int], scores: list[list[float]]) -> list[Ranked]:
         """Ranking entries of `docs` from their per-token scores."""
-        totals, covers = _sum_tokens(scores, len(docs))
+        totals, covers = _sum_totals(scores, len(docs)), _count_matched(scores, len(docs))
         # (exact name ? 1e6 : 0.0) + cover x 1000, the tier offset, negated.
         offsets = map(_COVER_TIER.__rmul__, covers)
         if q.exact:
@@ -800,10 +785,10 @@ class SearchIndex:
         return totals
 
     def _impacts_known(self, sid: int, docs: list[int], known: dict[int, float]) -> list[float]:
+        """Like _impacts, looking up only the impacts not read already."""
         missing = [d for d in docs if d not in known]
-        if missing:
-            known = {**known, **dict(zip(missing, self._impacts(sid, missing), strict=True))}
-        return [known[d] for d in docs]
+        found = dict(zip(missing, self._impacts(sid, missing), strict=True)) if missing else {}
+        return [known[d] if d in known else found[d] for d in docs]
 
     def _output(self, ranked: list[Ranked]) -> list[tuple[str, float]]:
         if not ranked:
@@ -1026,20 +1011,25 @@ def _prefixed(words: list[str], prefix: str) -> range:
 # ---------------------------------------------------------------------------------------
 
 class _Builder:
-    """Collects per-term postings with packed per-field term frequencies, then freezes."""
+    """Collects per-term postings with packed per-field term frequencies, then freezes.
 
-    def __init__(self, n_docs: int) -> None:
-        self.n_docs = n_docs
-        self.doc_type = _doc_type(n_docs)
+    Documents are numbered as they arrive; finish() renumbers them in key order (so scores
+    and ties do not depend on the input order) and drops those a later one replaced.
+    """
+
+    def __init__(self) -> None:
+        self.arrivals: list[str] = []  # the key of each document, in arrival order
+        self.latest: dict[str, int] = {}  # key -> arrival number of its last document
+        self.doc_type = "i"
         self.term_ids: dict[str, int] = {}  # build-time ids, in order of appearance
         self.terms: list[str] = []
         self.surface_tid: dict[str, int] = {}
         self.p_docs: list[array | None] = []
         self.p_tfs: list[array | None] = []
         self.lengths = [array("i") for _ in _FIELD_WEIGHTS]
-        self.keys: list[str] = []
         self.pairs = array("Q")  # (term << _TID_BITS | next term) << _DOC_BITS | doc
-        self.exact: list[tuple[int, int]] = []  # (hash of a name's term sequence, doc)
+        self.exact_hash = array("q")  # hash of a name's term sequence ...
+        self.exact_docs = array("i")  # ... and its document
 
     def _tid(self, surface: str) -> int:
         tid = self.surface_tid.get(surface)
@@ -1049,13 +1039,15 @@ class _Builder:
             if tid is None:
                 tid = self.term_ids[term] = len(self.terms)
                 self.terms.append(term)
-                self.p_docs.append(array(self.doc_type))
+                self.p_docs.append(array("i"))
                 self.p_tfs.append(array("I"))
             self.surface_tid[surface] = tid
         return tid
 
-    def add(self, doc_id: int, doc: SearchDoc) -> None:
-        self.keys.append(doc.key)
+    def add(self, doc: SearchDoc) -> None:
+        doc_id = len(self.arrivals)
+        self.arrivals.append(doc.key)
+        self.latest[doc.key] = doc_id
         packed: dict[int, int] = {}
         for f, texts in enumerate(doc.fields()):
             token_lists = [tokenize(t) for t in texts if isinstance(t, str)]
@@ -1082,64 +1074,85 @@ class _Builder:
             if key:
                 exact.add(hash(key))
         self.pairs.extend(p << _DOC_BITS | doc_id for p in pairs if p < _PAIR_LIMIT)
-        self.exact.extend((h, doc_id) for h in exact)
+        self.exact_hash.extend(exact)
+        self.exact_docs.extend(repeat(doc_id, len(exact)))
 
     def finish(self, index: SearchIndex) -> SearchIndex:
+        # Each step drops what it used: the build's peak memory stays in the process's RSS.
+        index._keys = sorted(self.latest)
+        self.doc_type = _doc_type(len(index._keys))
+        doc_of = array("i", [-1]) * len(self.arrivals)  # arrival -> final id, -1: replaced
+        for doc_id, key in enumerate(index._keys):
+            doc_of[self.latest[key]] = doc_id
+        in_order = self.arrivals == index._keys  # final ids are arrival numbers
+        self.arrivals, self.latest, self.term_ids = [], {}, {}
         # Final term ids are positions in the sorted vocabulary: no str -> id dict needed.
         order = sorted(range(len(self.terms)), key=self.terms.__getitem__)
         new_id = array("i", bytes(4 * len(order)))
         for new, old in enumerate(order):
             new_id[old] = new
-        index._keys = self.keys
         index._terms = [self.terms[old] for old in order]
-        self._freeze_postings(index, order)
-        _freeze_phrases(index, self.doc_type)
-        self._freeze_pairs(index, new_id)
-        self.exact.sort()
-        index._exact_hash = array("q", (h for h, _d in self.exact))
-        index._exact_docs = array(self.doc_type, (d for _h, d in self.exact))
+        self._freeze_postings(index, order, doc_of, in_order)
+        del order
+        self._freeze_exact(index, doc_of)
         surfaces = sorted(self.surface_tid)
         index._surfaces = surfaces
         index._surface_tids = array("i", (new_id[self.surface_tid[s]] for s in surfaces))
+        self.surface_tid = {}
+        self._freeze_pairs(index, new_id, doc_of)
+        _freeze_phrases(index, self.doc_type)
         index._deletes = _deletion_index(index._terms, surfaces, index._surface_tids)
         return index
 
-    def _field_factors(self) -> list[list[float]]:
-        n_docs = max(len(self.keys), 1)
+    def _freeze_exact(self, index: SearchIndex, doc_of: array) -> None:
+        live = [j for j, d in enumerate(self.exact_docs) if doc_of[d] >= 0]
+        live.sort(key=self.exact_hash.__getitem__)
+        index._exact_hash = array("q", map(self.exact_hash.__getitem__, live))
+        index._exact_docs = array(self.doc_type, (doc_of[self.exact_docs[j]] for j in live))
+        self.exact_hash, self.exact_docs = array("q"), array("i")
+
+    def _field_factors(self, doc_of: array) -> list[array]:
+        """Per arrival, each field's weight over its BM25 length normalisation."""
+        live = [a for a, d in enumerate(doc_of) if d >= 0]
         factors = []
         for f, lengths in enumerate(self.lengths):
-            avg = (sum(lengths) / n_docs) or 1.0
+            avg = (sum(map(lengths.__getitem__, live)) / max(len(live), 1)) or 1.0
             w, b = _FIELD_WEIGHTS[f], _FIELD_B[f]
-            factors.append([w / (1.0 - b + b * n / avg) for n in lengths])
+            factors.append(array("d", (w / (1.0 - b + b * n / avg) for n in lengths)))
         return factors
 
-    def _freeze_postings(self, index: SearchIndex, order: list[int]) -> None:
-        n_docs = len(self.keys)
-        f0, f1, f2, f3 = self._field_factors()
+    def _freeze_postings(self, index: SearchIndex, order: list[int], doc_of: array,
+                         in_order: bool) -> None:
+        n_docs = len(index._keys)
+        f0, f1, f2, f3 = self._field_factors(doc_of)
         words = _Postings(self.doc_type, "f", n_docs)
         for old in order:
             docs, tfs = self.p_docs[old], self.p_tfs[old]
             assert docs is not None and tfs is not None
             self.p_docs[old] = self.p_tfs[old] = None  # free as we go: lower peak memory
+            if not in_order:
+                docs, tfs = _renumbered(docs, tfs, doc_of)
             df = len(docs)
             idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
             imps = array("f")
-            for d, p in zip(docs, tfs, strict=True):
+            for d, p in zip(docs, tfs, strict=True):  # d: an arrival number still
                 tf = ((p & 255) * f0[d] + (p >> 8 & 255) * f1[d]
                       + (p >> 16 & 255) * f2[d] + (p >> 24) * f3[d])
                 imps.append(idf * tf * (_K1 + 1.0) / (tf + _K1))
-            words.append(docs, imps)
+            words.append(array(self.doc_type, map(doc_of.__getitem__, docs)), imps)
         index._words = words
-        self.p_docs, self.p_tfs = [], []
+        self.p_docs, self.p_tfs, self.lengths = [], [], []
 
-    def _freeze_pairs(self, index: SearchIndex, new_id: array) -> None:
+    def _freeze_pairs(self, index: SearchIndex, new_id: array, doc_of: array) -> None:
         keys, offsets, docs = array("Q"), array("q"), array(self.doc_type)
         if len(self.terms) <= 1 << _TID_BITS:
             tid_mask, doc_mask = (1 << _TID_BITS) - 1, (1 << _DOC_BITS) - 1
-            packed = sorted(
+            packed = _sorted_array((
                 (new_id[p >> (_TID_BITS + _DOC_BITS)] << _TID_BITS
-                 | new_id[p >> _DOC_BITS & tid_mask]) << _DOC_BITS | (p & doc_mask)
-                for p in self.pairs)
+                 | new_id[p >> _DOC_BITS & tid_mask]) << _DOC_BITS | doc_of[p & doc_mask]
+                for p in self.pairs if doc_of[p & doc_mask] >= 0),
+                len(self.terms).bit_length() + _TID_BITS + _DOC_BITS)
+            self.pairs = array("Q")
             for p in packed:
                 if not keys or keys[-1] != p >> _DOC_BITS:
                     keys.append(p >> _DOC_BITS)
@@ -1213,6 +1226,14 @@ def _conjunction(words: _Postings, terms: tuple[int, ...]) -> dict[int, float]:
     return acc
 
 
+def _renumbered(docs: array, tfs: array, doc_of: array) -> tuple[array, array]:
+    """A posting list's live documents (arrival numbers) and frequencies, in final id
+    order."""
+    ids = list(map(doc_of.__getitem__, docs))
+    ranks = sorted(compress(range(len(ids)), map((0).__le__, ids)), key=ids.__getitem__)
+    return array("i", map(docs.__getitem__, ranks)), array("I", map(tfs.__getitem__, ranks))
+
+
 def _doc_type(n_docs: int) -> str:
     return "H" if n_docs <= 1 << 16 else "i"  # two bytes per document id whenever they fit
 
@@ -1234,4 +1255,18 @@ def _deletion_index(terms: list[str], surfaces: list[str], surface_tids: array) 
             variants.add(word)
             yield from ((_hash40(v) << _ID_BITS) | word_id for v in variants)
 
-    return array("Q", sorted(entries()))
+    return _sorted_array(entries(), _HASH_BITS + _ID_BITS)
+
+
+def _sorted_array(values: Iterable[int], bits: int) -> array:
+    """The unsigned `bits`-bit values, sorted, as an array: bucketed by their top byte so
+    that no list of them all is ever made (it would cost ~36 bytes a value)."""
+    buckets = [array("Q") for _ in range(256)]
+    shift = max(bits - 8, 0)
+    for value in values:
+        buckets[value >> shift].append(value)
+    out = array("Q")
+    for bucket in buckets:
+        out.extend(sorted(bucket))
+        del bucket[:]
+    return out

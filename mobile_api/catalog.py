@@ -1,6 +1,8 @@
 """Public catalogue resources: agencies, categories, services (search) and offices."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import request
 from flask_restx import Namespace, Resource, fields
 
@@ -19,7 +21,7 @@ from core.search import MAX_QUERY_LENGTH
 from i18n.catalogs import N_
 from mobile_api.errors import lang
 from mobile_api.params import Args
-from mobile_api.responses import encode, json_response, page, raw_json_response
+from mobile_api.responses import encode, json_response, page, page_bytes, raw_json_response
 
 ns = Namespace("catalogue", path="/", description="Agencies, categories, services and offices")
 
@@ -106,11 +108,11 @@ class ServiceList(Resource):
         filters = _service_filter(args)
         page_no, per_page = args.pagination()
         args.done()
-        catalog = current_catalog()
-        matches = catalog.search(query, filters)
-        start = (page_no - 1) * per_page
-        items = [service_summary(s, catalog, lang()) for s in matches[start:start + per_page]]
-        return json_response(page(items, page_no, per_page, len(matches)))
+        catalog, language = current_catalog(), lang()
+        total, matches = catalog.search_page(query, filters, (page_no - 1) * per_page, per_page)
+        items = [catalog.cached_item((s.code, language), partial(
+            lambda svc: encode(service_summary(svc, catalog, language)), s)) for s in matches]
+        return raw_json_response(page_bytes(items, page_no, per_page, total))
 
 
 @ns.route("/services/<string:ref>")

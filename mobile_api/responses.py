@@ -23,3 +23,9 @@ def raw_json_response(body: bytes, status: int = 200) -> Response:
 
 def page(items: list[Any], page_no: int, per_page: int, total: int) -> dict[str, Any]:
     return {"items": items, "page": page_no, "per_page": per_page, "total": total}
+
+
+def page_bytes(items: list[bytes], page_no: int, per_page: int, total: int) -> bytes:
+    """The same envelope as `page`, from items already encoded (cached per snapshot)."""
+    return b'{"items":[' + b",".join(items) + (
+        f'],"page":{page_no},"per_page":{per_page},"total":{total}}}'.encode())

@@ -46,10 +46,10 @@ def _page_of_results(phone: str, codes: list[str], start: int, lang: str) -> str
 def find(phone: str, cmd: Command, lang: str) -> str:
     if not cmd.args:
         return t(lang, "Send FIND and some words, e.g. FIND residence renewal.")
-    matches = current_catalog().search(cmd.args[:200], ServiceFilter())
+    total, matches = current_catalog().search_page(cmd.args[:200], ServiceFilter(), 0, 30)
     if not matches:
         return t(lang, "No service matches \"%(words)s\". Try other words.", words=cmd.args[:40])
-    found = tn(lang, "%(n)s service found:", "%(n)s services found:", len(matches))
+    found = tn(lang, "%(n)s service found:", "%(n)s services found:", total)
     return f"{found}\n{_page_of_results(phone, [s.code for s in matches[:30]], 0, lang)}"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,6 +59,17 @@ class CatalogSnapshot:
     in_number_order: list[ServiceRecord] = field(init=False)
     # Encoded responses, per (kind, key, language); dropped with the snapshot on refresh.
     rendered: dict[tuple, bytes] = field(init=False, default_factory=dict)
+    # Encoded list items, most recently used first out; bounded so memory stays flat.
+    items: OrderedDict[tuple[str, str], bytes] = field(init=False, default_factory=OrderedDict)
+    ITEMS_MAX = 8192
+
+    def cached_item(self, key: tuple[str, str], render: Callable[[], bytes]) -> bytes:
+        body = self.items.get(key)
+        if body is None:
+            body = self.items[key] = render()
+            if len(self.items) > self.ITEMS_MAX:
+                self.items.popitem(last=False)
+        return body
 
     def __post_init__(self) -> None:
         self.by_number = {svc.number: svc for svc in self.services.values()}
@@ -73,10 +84,19 @@ class CatalogSnapshot:
 
     def search(self, query: str, filters: ServiceFilter) -> list[ServiceRecord]:
         """Ranked matches for `query`, or every service in number order when it is empty."""
+        return self.search_page(query, filters, 0, len(self.services))[1]
+
+    def search_page(self, query: str, filters: ServiceFilter, offset: int,
+                    limit: int) -> tuple[int, list[ServiceRecord]]:
+        """(How many match, the services at [offset, offset + limit)), best first; only the
+        page is ranked in full, so a common word over 10 000 services stays cheap."""
         if not query.strip():
-            return [svc for svc in self.in_number_order if filters.accepts(svc)]
-        ranked = (self.services[key] for key, _score in self.index.search(query))
-        return [svc for svc in ranked if filters.accepts(svc)]
+            matching = [svc for svc in self.in_number_order if filters.accepts(svc)]
+            return len(matching), matching[offset:offset + limit]
+        accept = None if filters == ServiceFilter() else (
+            lambda key: filters.accepts(self.services[key]))
+        total, ranked = self.index.top(query, offset + limit, accept)
+        return total, [self.services[key] for key, _score in ranked[offset:]]
 
     def offices_near(self, *, lat: float | None, lng: float | None, radius_km: float | None,
                      service: ServiceRecord | None, agency: str | None) -> list[NearbyOffice]:

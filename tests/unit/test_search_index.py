@@ -314,3 +314,47 @@ def test_ten_thousand_documents_build_and_search() -> None:
     assert results and "S01234" in [k for k, _ in results[:20]]
     assert len(idx.search("وزارة")) == 10_000
     assert idx.search("تجد" + name_words[0][:2]) is not None
+
+
+# -- top(): count and best k, with an optional filter -------------------------------------
+
+def test_top_is_the_count_and_the_head_of_search(index: SearchIndex) -> None:
+    for query in ("تجديد", "renew", "رخصة", "تجديد رخصة", "hosp", "renw residnce", "iqama"):
+        full = index.search(query)
+        for k in (1, 3, 50):
+            assert index.top(query, k) == (len(full), full[:k])
+
+
+def test_top_filter_counts_and_ranks_only_accepted_keys(index: SearchIndex) -> None:
+    calls: list[str] = []
+
+    def accept(key: str) -> bool:
+        calls.append(key)
+        return key.endswith("-RENEW")
+
+    count, best = index.top("تجديد", 2, accept)
+    wanted = [hit for hit in index.search("تجديد") if hit[0].endswith("-RENEW")]
+    assert (count, best) == (len(wanted), wanted[:2])
+    assert len(calls) == len(set(calls)) == len(index.search("تجديد"))  # once per match
+
+
+def test_top_edge_cases(index: SearchIndex) -> None:
+    assert index.top("تجديد", 0) == (len(index.search("تجديد")), [])
+    assert index.top("xyz", 5) == (0, [])
+    assert index.top("تجديد", 5, lambda key: False) == (0, [])
+    assert index.top(None, 5) == (0, [])  # type: ignore[arg-type]
+    assert SearchIndex.build([]).top("تجديد", 5) == (0, [])
+
+
+@pytest.mark.parametrize("query", ["", "*", "تجديد " * 3_000, "x" * 10_000, "🙂" * 50])
+def test_top_hostile_input_never_raises(index: SearchIndex, query: str) -> None:
+    count, best = index.top(query, 20)
+    assert isinstance(count, int) and isinstance(best, list)
+
+
+def test_top_on_ten_thousand_documents() -> None:
+    idx = SearchIndex.build(_synthetic_docs(10_000))
+    full = idx.search("وزارة")
+    assert idx.top("وزارة", 20) == (10_000, full[:20])
+    assert idx.top("وزارة", 20, lambda key: key.endswith("7")) == (
+        1_000, [hit for hit in full if hit[0].endswith("7")][:20])

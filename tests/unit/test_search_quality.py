@@ -8,12 +8,16 @@ that genuinely fit several services (the reason is given next to each).
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.search import SearchDoc, SearchIndex
+import core.search
+from core.search import SearchDoc, SearchIndex, _bit_positions
 
 CATALOG = Path(__file__).resolve().parents[2] / "core" / "catalog_data" / "qatar_demo.json"
 
@@ -146,3 +150,112 @@ def test_every_service_is_first_for_its_own_name(index: SearchIndex, lang: str) 
         if not found or found[0][0] != svc["code"]:
             misses.append((svc["code"], svc["name"][lang], found))
     assert misses == []
+
+
+# -- top(q, k) ranks exactly like scoring every match ---------------------------------------
+
+_VARIANTS = [("للأفراد", "for individuals"), ("للشركات", "for companies"), ("عاجل", "urgent"),
+             ("بدل فاقد", "replacement"), ("للمقيمين", "for residents"), ("تعديل", "amendment")]
+_COMMON = ["وزارة", "ministry", "تجديد", "renew", "service", "خدمة", "qatar", "شهادة", "طلب"]
+_BENCH = ["تجديد رخصة القيادة", "تجديد الاقامه", "شهادة حسن السيرة", "فاتورة الكهرباء",
+          "مخالفات مرورية", "تسجيل عقد الايجار", "بطاقه صحيه", "شكوى عمالية"]
+
+
+def _variant_docs(copies: int) -> list[SearchDoc]:
+    """The catalogue plus near-duplicate services (a name variant each), as the load
+    benchmark builds it: large coverage tiers of nearly equal scores, the hard case."""
+    agencies = {a["code"]: a for a in CATALOGUE["agencies"]}
+    categories = {c["code"]: c for c in CATALOGUE["categories"]}
+    docs = []
+    for n in range(copies):
+        for i, svc in enumerate(SERVICES):
+            doc = _doc(svc, agencies, categories)
+            if n:
+                ar, en = _VARIANTS[(n + i) % len(_VARIANTS)]
+                number = n * 1000 + i
+                doc = replace(doc, key=f"{doc.key}-V{n}",
+                              name=(f"{doc.name[0]} {ar} ({number})",
+                                    f"{doc.name[1]} {en} ({number})"))
+            docs.append(doc)
+    return docs
+
+
+def _queries() -> list[str]:
+    """What people type: the cases above, common words, and 1-3 words of service names,
+    also cut short (as-you-type) or with a typo."""
+    rng = random.Random(5)
+    queries = [q for q, _code, _top in CASES] + _BENCH + _COMMON
+    names = [svc["name"][lang] for svc in SERVICES for lang in ("ar", "en")]
+    for name in rng.sample(names, 50):
+        words = name.split()
+        start = rng.randrange(len(words))
+        part = words[start:start + rng.choice((1, 2, 3))]
+        queries.append(" ".join(part))
+        last = part[-1]
+        if len(last) > 4:
+            queries.append(" ".join([*part[:-1], last[:rng.randint(3, len(last) - 1)]]))
+        if len(last) > 5:
+            cut = rng.randrange(1, len(last) - 1)
+            queries.append(" ".join([*part[:-1], last[:cut] + last[cut + 1:]]))
+    return queries
+
+
+QUERIES = _queries()
+
+
+@pytest.fixture(scope="module")
+def variants() -> SearchIndex:
+    return SearchIndex.build(_variant_docs(12))
+
+
+# Small thresholds push nearly every tier through the threshold algorithm and its
+# variants (bonus documents met late, no holder lists, no sparse vectors).
+@pytest.fixture(params=[{}, {"_SCORE_ALL": 8},
+                        {"_SCORE_ALL": 8, "_BONUS_MEET_MAX": 0, "_HOLDERS_MAX": 0,
+                         "_SPARSE_MIN": 1 << 30}],
+                ids=["default", "threshold", "threshold-plain"])
+def tuning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in request.param.items():
+        monkeypatch.setattr(core.search, name, value)
+    yield
+
+
+def _every_match_scored(index: SearchIndex, query: str) -> list[tuple[str, float]]:
+    """The reference: every matching document scored and sorted, no tiers or shortcuts."""
+    q = index._prepare(query)
+    return [] if q is None else index._output(index._rank_docs(q, _bit_positions(q.union)))
+
+
+@pytest.mark.usefixtures("tuning")
+def test_top_ranks_exactly_like_scoring_every_match(variants: SearchIndex) -> None:
+    for query in QUERIES:
+        full = _every_match_scored(variants, query)
+        assert variants.search(query) == full, query
+        for k in (1, 20, 64):
+            assert variants.top(query, k) == (len(full), full[:k]), (query, k)
+
+
+def _agency_filter(agency_of: dict[str, str],
+                   wanted: set[str]) -> tuple[Callable[[str], bool], list[str]]:
+    """A filter on the agency code, and the keys it was asked about."""
+    calls: list[str] = []
+
+    def accept(key: str) -> bool:
+        calls.append(key)
+        return agency_of[key] in wanted
+
+    return accept, calls
+
+
+@pytest.mark.usefixtures("tuning")
+def test_top_with_a_filter_ranks_like_filtering_search(variants: SearchIndex) -> None:
+    agency_of = {doc.key: doc.extra[-1] for doc in _variant_docs(12)}
+    agencies = sorted(set(agency_of.values()))
+    rng = random.Random(9)
+    for query in QUERIES[::2]:
+        full = variants.search(query)
+        wanted = set(rng.sample(agencies, 3))
+        accept, calls = _agency_filter(agency_of, wanted)
+        kept = [hit for hit in full if agency_of[hit[0]] in wanted]
+        assert variants.top(query, 20, accept) == (len(kept), kept[:20]), query
+        assert len(calls) == len(set(calls)) == len(full)  # once per matching document
