@@ -10,6 +10,7 @@ import os
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -45,7 +46,8 @@ def compile_catalogs() -> None:
 @functools.cache
 def translations(lang: str) -> Translations:
     compile_catalogs()
-    return Translations.load(str(TRANSLATIONS_DIR), [lang if lang in SUPPORTED else DEFAULT])
+    loaded = Translations.load(str(TRANSLATIONS_DIR), [lang if lang in SUPPORTED else DEFAULT])
+    return cast(Translations, loaded)  # NullTranslations only if a catalogue went missing
 
 
 def t(lang: str, message: str, **params: object) -> str:

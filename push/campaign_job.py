@@ -57,7 +57,8 @@ def run_campaign(campaign_id: int) -> str:
 def _start(campaign_id: int) -> str | None:
     """'sending' to go on, or why not."""
     with transaction() as session:
-        c = session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
+        c = session.scalars(select(Campaign).where(Campaign.id == campaign_id)
+                            .with_for_update()).one_or_none()
         if c is None or c.status not in campaigns.RUNNING:
             return c.status if c else "gone"
         opens = campaigns.window_opens(c, utcnow())
@@ -96,7 +97,8 @@ def _run(campaign_id: int, lock) -> str:  # type: ignore[no-untyped-def]
 def _next_batch(campaign_id: int) -> tuple[Batch | None, str | None]:
     """Claim the next citizens: delivery rows written and the cursor moved, in one commit."""
     with transaction() as session:
-        c = session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
+        c = session.scalars(select(Campaign).where(Campaign.id == campaign_id)
+                            .with_for_update()).one()
         if c.status != "sending":
             return None, c.status
         opens = campaigns.window_opens(c, utcnow())
@@ -163,8 +165,8 @@ def _send(campaign_id: int, batch: Batch) -> None:
     results: list[PushResult] = []
     if batch.pushes and sender is not None:
         with transaction() as session:
-            rate = session.scalar(select(Campaign.rate_per_second).where(
-                Campaign.id == campaign_id))
+            rate = session.scalars(select(Campaign.rate_per_second).where(
+                Campaign.id == campaign_id)).one()
         for start in range(0, len(batch.pushes), BATCH):
             chunk = batch.pushes[start:start + BATCH]
             wait_for_slot(f"campaign:{campaign_id}", rate, cost=len(chunk))
@@ -176,7 +178,8 @@ def _record(campaign_id: int, batch: Batch, results: list[PushResult], *, provid
     ok_citizens = {cid for (cid, _), r in zip(batch.pushes, results, strict=False) if r.ok}
     pushed = {cid for cid, _ in batch.pushes}
     with transaction() as session:
-        c = session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
+        c = session.scalars(select(Campaign).where(Campaign.id == campaign_id)
+                            .with_for_update()).one()
         pruned = prune(session, [r.token for r in results if r.outcome == "prune"])
         for citizen_id in pushed:
             ok = citizen_id in ok_citizens

@@ -23,4 +23,5 @@ def prune(session: Session, tokens: Iterable[str]) -> int:
     tokens = list(tokens)
     if not tokens:
         return 0
-    return session.execute(delete(Device).where(Device.token.in_(tokens))).rowcount or 0
+    result = session.execute(delete(Device).where(Device.token.in_(tokens)))
+    return getattr(result, "rowcount", 0) or 0
