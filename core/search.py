@@ -24,7 +24,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, islice, pairwise, repeat
@@ -342,6 +342,12 @@ class _Postings:
             out.append(post_imps[start] if start < end and post_docs[start] == d else _NEG_INF)
         return out
 
+    def impacts_of_members(self, i: int, members: set[int]) -> list[float]:
+        """Impacts of list i's documents in `members` (which it must all hold), by id."""
+        start, end = self.off[i], self.off[i + 1]
+        return list(compress(self.imps[start:end],
+                             map(members.__contains__, self.docs[start:end])))
+
     def by_position(self, i: int, index: dict[int, int]) -> dict[int, float]:
         """{index[doc]: impact} for the documents of list i that `index` holds."""
         start, end = self.off[i], self.off[i + 1]
@@ -387,7 +393,7 @@ Ranked = tuple[float, float, int]
 Vector = list[float] | dict[int, float]
 
 
-def _token_scores(sources: list[Sources], vecs: dict[int, Vector],
+def _token_scores(sources: list[Sources], vecs: Mapping[int, Vector],
                   size: int) -> list[list[float]]:
     """Per query token, its best weighted source in each of `size` documents (0.0: none).
 
@@ -403,9 +409,10 @@ def _token_scores(sources: list[Sources], vecs: dict[int, Vector],
         by_weight: dict[float, list[int]] = {}
         for s, weight in token_sources.items():
             by_weight.setdefault(weight, []).append(s)
-        dense, sparse = [], []
+        dense: list[list[float]] = []
+        sparse: list[tuple[float, Vector]] = []
         for weight, sids in by_weight.items():
-            lists = [vecs[s] for s in sids if isinstance(vecs[s], list)]
+            lists = [v for s in sids if isinstance(v := vecs[s], list)]
             sparse.extend((weight, vecs[s]) for s in sids if not isinstance(vecs[s], list))
             if lists:
                 key = (weight, tuple(sids))
@@ -606,8 +613,9 @@ class SearchIndex:
     def _best(self, q: _Query, allowed: int, k: int) -> list[Ranked]:
         """The best k allowed documents: exact names, then coverage tiers from the top,
         scoring only as many tiers (and, in a large tier, as few documents) as needed."""
-        exact = _mask_of(q.exact, self._words.mask_bytes) & allowed if q.exact else 0
-        ranked = self._rank_docs(q, _bit_positions(exact))[:k]
+        exact_docs = sorted(d for d in q.exact if allowed >> d & 1)  # a few at most
+        exact = _mask_of(exact_docs, self._words.mask_bytes) if exact_docs else 0
+        ranked = self._rank_docs(q, exact_docs)[:k]
         for cover, tier in _coverage_tiers(q.masks, allowed & ~exact):
             if len(ranked) >= k:
                 break
@@ -634,7 +642,8 @@ class SearchIndex:
             in_tier = tier.to_bytes(self._words.mask_bytes, "little")
             kept = list(islice((j for j, d in enumerate(docs)
                                 if in_tier[d >> 3] >> (d & 7) & 1), need))
-            docs, imps = map(docs.__getitem__, kept), map(imps.__getitem__, kept)
+            docs = array(docs.typecode, map(docs.__getitem__, kept))
+            imps = array(imps.typecode, map(imps.__getitem__, kept))
         else:
             docs, imps = docs[:need], imps[:need]
         scores = list(imps) if weight == 1.0 else list(map(weight.__mul__, imps))
@@ -746,12 +755,18 @@ class SearchIndex:
         as a mask, `known` impacts already read."""
         vecs: dict[int, Vector] = {}
         index: dict[int, int] | None = None
+        members: set[int] | None = None
         for s in q.ids:
             postings, i = self._lists(s)
-            if not q.id_masks[s] & present:
+            held = q.id_masks[s] & present
+            if not held:
                 vecs[s] = {}
             elif known and s in known:
                 vecs[s] = self._impacts_known(s, docs, known[s])
+            elif held == present and postings.df(i) <= _DICT_LOOKUP_RATIO * len(docs):
+                # Every document holds the source: its postings, filtered, line up.
+                members = set(docs) if members is None else members
+                vecs[s] = postings.impacts_of_members(i, members)
             elif postings.df(i) * 2 < len(docs) and len(docs) >= _SPARSE_MIN:
                 if index is None:
                     index = dict(zip(docs, range(len(docs)), strict=True))
@@ -951,11 +966,13 @@ _Holders = tuple[set[int], bool] | None
 
 
 def _holders(held: int, tier: int) -> _Holders:
+    if held == tier:
+        return None
     n_held = held.bit_count()
     if n_held <= _HOLDERS_MAX:
         return set(_bit_positions(held)), True
     if tier.bit_count() - n_held <= _HOLDERS_MAX:
-        return (set(_bit_positions(tier & ~held)), False) if held != tier else None
+        return set(_bit_positions(tier & ~held)), False
     return None
 
 
@@ -1024,8 +1041,9 @@ class _Builder:
         self.term_ids: dict[str, int] = {}  # build-time ids, in order of appearance
         self.terms: list[str] = []
         self.surface_tid: dict[str, int] = {}
-        self.p_docs: list[array | None] = []
-        self.p_tfs: list[array | None] = []
+        # Postings as they come (term, arrival, packed tfs): three big arrays rather than
+        # small ones per term, which would pin memory among each document's short-lived text.
+        self.post_terms, self.post_docs, self.post_tfs = array("i"), array("i"), array("I")
         self.lengths = [array("i") for _ in _FIELD_WEIGHTS]
         self.pairs = array("Q")  # (term << _TID_BITS | next term) << _DOC_BITS | doc
         self.exact_hash = array("q")  # hash of a name's term sequence ...
@@ -1039,8 +1057,6 @@ class _Builder:
             if tid is None:
                 tid = self.term_ids[term] = len(self.terms)
                 self.terms.append(term)
-                self.p_docs.append(array("i"))
-                self.p_tfs.append(array("I"))
             self.surface_tid[surface] = tid
         return tid
 
@@ -1058,9 +1074,9 @@ class _Builder:
                 packed[tid] = packed.get(tid, 0) | (min(tf, _MAX_TF) << shift)
             if f == 0:
                 self._add_names(doc_id, token_lists)
-        for tid, tfs in packed.items():
-            self.p_docs[tid].append(doc_id)  # type: ignore[union-attr]
-            self.p_tfs[tid].append(tfs)  # type: ignore[union-attr]
+        self.post_terms.extend(packed)
+        self.post_docs.extend(repeat(doc_id, len(packed)))
+        self.post_tfs.extend(packed.values())
 
     def _add_names(self, doc_id: int, token_lists: list[list[str]]) -> None:
         pairs: set[int] = set()
@@ -1126,10 +1142,10 @@ class _Builder:
         n_docs = len(index._keys)
         f0, f1, f2, f3 = self._field_factors(doc_of)
         words = _Postings(self.doc_type, "f", n_docs)
+        starts, all_docs, all_tfs = self._postings_by_term()
         for old in order:
-            docs, tfs = self.p_docs[old], self.p_tfs[old]
-            assert docs is not None and tfs is not None
-            self.p_docs[old] = self.p_tfs[old] = None  # free as we go: lower peak memory
+            docs = all_docs[starts[old]:starts[old + 1]]
+            tfs = all_tfs[starts[old]:starts[old + 1]]
             if not in_order:
                 docs, tfs = _renumbered(docs, tfs, doc_of)
             df = len(docs)
@@ -1141,7 +1157,23 @@ class _Builder:
                 imps.append(idf * tf * (_K1 + 1.0) / (tf + _K1))
             words.append(array(self.doc_type, map(doc_of.__getitem__, docs)), imps)
         index._words = words
-        self.p_docs, self.p_tfs, self.lengths = [], [], []
+        self.lengths = []
+
+    def _postings_by_term(self) -> tuple[array, array, array]:
+        """The postings grouped by term (a counting sort; arrivals stay in order)."""
+        counts = Counter(self.post_terms)
+        starts = array("q", [0])
+        for t in range(len(self.terms)):
+            starts.append(starts[-1] + counts[t])
+        free = array("q", starts)
+        docs, tfs = array("i", bytes(4 * len(self.post_docs))), array("I", bytes(4 * len(
+            self.post_tfs)))
+        for t, d, p in zip(self.post_terms, self.post_docs, self.post_tfs, strict=True):
+            at = free[t]
+            docs[at], tfs[at] = d, p
+            free[t] = at + 1
+        self.post_terms, self.post_docs, self.post_tfs = array("i"), array("i"), array("I")
+        return starts, docs, tfs
 
     def _freeze_pairs(self, index: SearchIndex, new_id: array, doc_of: array) -> None:
         keys, offsets, docs = array("Q"), array("q"), array(self.doc_type)
@@ -1172,11 +1204,12 @@ def _freeze_phrases(index: SearchIndex, doc_type: str) -> None:
     for group in _SYNONYMS.groups:
         sources = []
         for phrase in group:
-            tids = [index._tid(t) for t in phrase]
-            if None in tids:
+            maybe = [index._tid(t) for t in phrase]
+            tids = [t for t in maybe if t is not None]
+            if len(tids) < len(maybe):
                 sources.append(-1)
                 continue
-            terms = tuple(sorted(tids, key=index._words.df))  # type: ignore[arg-type]
+            terms = tuple(sorted(tids, key=index._words.df))
             if len(terms) == 1:
                 sources.append(terms[0])
                 continue
