@@ -38,10 +38,12 @@ import threading
 from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+from tests.fakes.local_server import LocalHttpFake
 
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
@@ -286,8 +288,11 @@ _STATUS_LINES = {
 }
 
 
-class FcmFake:
+class FcmFake(LocalHttpFake):
     """Local fake of FCM HTTP v1 + Google OAuth2. See the module docstring."""
+
+    thread_name = "fcm-fake"
+    request_handler = _KeepAliveHandler
 
     def __init__(
         self,
@@ -302,48 +307,22 @@ class FcmFake:
         # False keeps only sent_count (messages/sent_to stay empty): each kept message costs
         # ~4.5 KB, so a 100k-message benchmark would hold ~450 MB.
         self.keep_messages = keep_messages
-        self._host, self._port = host, port
+        self._init_server(host, port)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._stopping = threading.Event()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._public_keys: dict[str, bytes] = {}  # client_email -> PEM, for JWT verification
         self._connections: set[socket.socket] = set()
         self._init_state()
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> Self:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        self._server = make_server(
-            self._host, self._port, self._wsgi, threaded=True, request_handler=_KeepAliveHandler
-        )
+    def _configure(self, server: BaseWSGIServer) -> None:
         # Many clients (httpx pools of 100 connections, send_each's 500 threads) connect at
         # once; the default listen backlog of 128 would reset some of them.
-        self._server.socket.listen(1024)
-        self._server.fcm_fake = self  # type: ignore[attr-defined]  # for _KeepAliveHandler
-        server = self._server
-        self._thread = threading.Thread(
-            # A short poll interval keeps stop() (server.shutdown) fast between tests.
-            target=lambda: server.serve_forever(poll_interval=0.05),
-            name="fcm-fake",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+        server.socket.listen(1024)
+        server.fcm_fake = self  # type: ignore[attr-defined]  # for _KeepAliveHandler
 
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._stopping.set()  # wakes handlers sleeping on `latency`
-        self._server.shutdown()
-        self._server.server_close()
+    def _after_close(self) -> None:
         self._close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server, self._thread = None, None
 
     def _track(self, connection: socket.socket) -> None:
         with self._lock:
@@ -361,17 +340,6 @@ class FcmFake:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FcmFake is not started")
-        return f"http://{self._host}:{self._server.server_port}"
 
     @property
     def token_uri(self) -> str:

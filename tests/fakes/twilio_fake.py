@@ -23,12 +23,13 @@ import secrets
 import threading
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any, Self
+from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from sms_gateway.segments import count as count_segments
+from tests.fakes.local_server import LocalHttpFake
 
 API_VERSION = "2010-04-01"
 _ACCOUNT_PATH = r"^/2010-04-01/Accounts/(?P<account>[^/]+)"
@@ -94,8 +95,11 @@ class _Failure:
         self.retry_after = retry_after
 
 
-class TwilioFake:
+class TwilioFake(LocalHttpFake):
     """Local fake of Twilio's Messages API. See the module docstring."""
+
+    thread_name = "twilio-fake"
+    request_handler = _QuietHandler
 
     def __init__(
         self,
@@ -106,54 +110,12 @@ class TwilioFake:
     ) -> None:
         self.account_sid = account_sid or _new_sid("AC")
         self.auth_token = auth_token or secrets.token_hex(16)
-        self._host, self._port = host, port
+        self._init_server(host, port)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._stopping = threading.Event()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._init_state()
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> Self:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        self._server = make_server(
-            self._host, self._port, self._wsgi, threaded=True, request_handler=_QuietHandler
-        )
-        server = self._server
-        self._thread = threading.Thread(
-            # A short poll interval keeps stop() (server.shutdown) fast between tests.
-            target=lambda: server.serve_forever(poll_interval=0.05),
-            name="twilio-fake",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._stopping.set()  # wakes handlers sleeping on `latency`
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server, self._thread = None, None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("TwilioFake is not started")
-        return f"http://{self._host}:{self._server.server_port}"
-
     # ------------------------------------------------------------------ switches
     def _init_state(self) -> None:
         self._messages: list[dict[str, Any]] = []
