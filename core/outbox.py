@@ -22,10 +22,10 @@ from core.times import utcnow as now
 
 log = logging.getLogger(__name__)
 
+# The `webhooks` queue is reserved for agency webhooks (CONTRACT §7), not built yet.
 SENDERS = {
     "sms": "sms_gateway.sender.send_sms",
     "push": "push.sender.send_push",
-    "webhook": "core.webhooks.deliver_webhook",
 }
 CHANNEL_QUEUES = {"sms": "sms", "push": "push", "webhook": "webhooks"}
 # Network errors, 5xx and 429 are retried with back-off; RQ's scheduler runs the retries.
