@@ -70,8 +70,9 @@ def screen_for(hop: UssdHop, ctx: menus.MenuContext, lang: str) -> Screen:
     # Browsing screens depend only on the catalogue, the language and the path: the menu is
     # pure, so they are computed once per catalogue version and then served from memory.
     key = (current_catalog().version, lang, tuple(hop.inputs))
-    if key in _PURE_SCREENS:
-        return _PURE_SCREENS[key]
+    cached = _PURE_SCREENS.get(key)  # one lookup: another thread may evict between two
+    if cached is not None:
+        return cached
     state = menus.walk(hop.inputs, ctx)
     if state.ending is None or not state.ending.has_effect:
         return _remember(key, menus.finish(state, ctx))
