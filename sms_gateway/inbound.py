@@ -6,16 +6,19 @@ the reply; keep it; answer with TwiML in the sender's language."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any, cast
 
 import phonenumbers
 from flask import Blueprint, Response, request
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core import keypad
 from core.db import transaction
 from core.errors import Forbidden
-from core.models import InboundMessage
+from core.models import Citizen, InboundMessage
 from core.phones import parse_phone
 from core.redis_conn import get_redis
 from core.times import utcnow
@@ -40,21 +43,45 @@ def twiml(text: str) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
-def _store(sid: str, sender: str, body: str) -> InboundMessage:
-    """The stored message (the existing one for a retried MessageSid)."""
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    sender: str
+    body: str
+    reply: str | None  # set when this MessageSid was answered before
+    saved_language: str | None  # the sender's saved language, if they have one
+
+
+_MESSAGES = cast(Table, InboundMessage.__table__)
+
+
+def _store(sid: str, sender: str, body: str) -> Stored:
+    """Store the message (or find it again for a retried MessageSid) and read the sender's
+    language, in one short transaction."""
     with transaction() as session:
-        message = session.scalar(select(InboundMessage).where(InboundMessage.provider_id == sid))
-        if message is None:
-            message = InboundMessage(provider_id=sid, sender=sender, body=body[:5000],
-                                     recipient=request.form.get("To"))
-            session.add(message)
-            session.flush()
-        return message
+        new_id = session.execute(_insert_new(session), {
+            "provider_id": sid, "sender": sender, "body": body[:5000], "channel": "sms",
+            "recipient": request.form.get("To"), "received_at": utcnow()}).scalar()
+        reply = None
+        if new_id is None:
+            new_id, reply = session.execute(select(_MESSAGES.c.id, _MESSAGES.c.reply).where(
+                _MESSAGES.c.provider_id == sid)).one()
+        language = session.scalar(select(Citizen.language).where(Citizen.phone == sender))
+    return Stored(new_id, sender, body[:5000], reply, language)
 
 
-def _language(sender: str, cmd: Command) -> str:
-    return cmd.language if cmd.name not in ("UNKNOWN", "EMPTY") and cmd.language else (
-        keypad.language_of(sender) or cmd.language or DEFAULT)
+_INSERTS = {name: module.insert(_MESSAGES).on_conflict_do_nothing().returning(_MESSAGES.c.id)
+            for name, module in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def _insert_new(session: Session) -> Any:
+    return _INSERTS[session.get_bind().dialect.name]
+
+
+def _language(message: Stored, cmd: Command) -> str:
+    if cmd.name not in ("UNKNOWN", "EMPTY") and cmd.language:
+        return cmd.language
+    return message.saved_language or cmd.language or DEFAULT
 
 
 def _throttled_reply(sender: str, lang: str) -> str | None:
@@ -71,15 +98,15 @@ def _throttled_reply(sender: str, lang: str) -> str | None:
     return SILENT  # an auto-responder loop, or abuse: stop answering for the window
 
 
-def _answer(message: InboundMessage) -> str:
+def _answer(message: Stored) -> str:
     cmd = parse(message.body)
-    lang = _language(message.sender, cmd)
+    lang = _language(message, cmd)
     reply = _throttled_reply(message.sender, lang)
     if reply is None:
         reply = reply_for(message.sender, cmd, lang)
-    with transaction() as session:
-        row = session.get(InboundMessage, message.id)
-        row.command, row.language, row.reply, row.replied_at = cmd.name, lang, reply, utcnow()
+    with transaction() as session:  # kept, so a retry of this MessageSid gets the same answer
+        session.execute(update(_MESSAGES).where(_MESSAGES.c.id == message.id).values(
+            command=cmd.name, language=lang, reply=reply, replied_at=utcnow()))
     return reply
 
 
