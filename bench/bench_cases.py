@@ -33,7 +33,8 @@ def prepare(env: dict[str, str]) -> str:
 
 def main() -> int:
     instance = Path(tempfile.mkdtemp(prefix="bawaba-bench-"))
-    env = {"BAWABA_INSTANCE_DIR": str(instance), "SECRET_KEY": "bench-secret-key-of-a-realistic-length-32+"}
+    env = {"BAWABA_INSTANCE_DIR": str(instance),
+           "SECRET_KEY": "bench-secret-key-of-a-realistic-length-32+"}
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(f"BENCH_{name}"):
             env[name] = os.environ[f"BENCH_{name}"]
