@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 from core.config import Settings, get_settings
@@ -133,11 +133,11 @@ _reader: Engine | None = None
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
-    """A session for reads only, in autocommit mode: no BEGIN/COMMIT round trips around a
-    single SELECT (each statement sees committed data, which is all a read needs)."""
+def reading() -> Iterator[Connection]:
+    """A plain connection for reads only, in autocommit mode: no ORM, and no BEGIN/COMMIT
+    round trips around a single SELECT (each statement sees committed data)."""
     global _reader
     if _reader is None:
         _reader = init_engine().execution_options(isolation_level="AUTOCOMMIT")
-    with Session(_reader) as session:
-        yield session
+    with _reader.connect() as connection:
+        yield connection

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core import references, usage
@@ -115,7 +116,8 @@ _ROW_COLUMNS = (ServiceRequest.reference, ServiceRequest.citizen_id, ServiceRequ
                 ServiceRequest.created_at, ServiceRequest.updated_at)
 
 
-def fetch_for_citizen(session: Session, citizen_id: int, reference: str) -> RequestRow:
+def fetch_for_citizen(session: Session | Connection, citizen_id: int,
+                      reference: str) -> RequestRow:
     """One indexed read; someone else's request does not exist for this caller."""
     row = session.execute(select(*_ROW_COLUMNS).where(
         ServiceRequest.reference == references.clean(reference)[:16])).first()
@@ -124,7 +126,8 @@ def fetch_for_citizen(session: Session, citizen_id: int, reference: str) -> Requ
     return RequestRow(*row)
 
 
-def list_for_citizen(session: Session, citizen_id: int, status: str | None, page_no: int,
+def list_for_citizen(session: Session | Connection, citizen_id: int, status: str | None,
+                     page_no: int,
                      per_page: int) -> tuple[list[RequestRow], int]:
     query = select(*_ROW_COLUMNS).where(ServiceRequest.citizen_id == citizen_id)
     if status:
