@@ -433,17 +433,6 @@ class FcmFake(LocalHttpFake):
         with self._lock:
             self._access_tokens.clear()
 
-    @property
-    def latency(self) -> float:
-        """Seconds each FCM API answer is held back (after the request took effect)."""
-        with self._lock:
-            return self._latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        with self._lock:
-            self._latency = float(seconds)
-
     # ------------------------------------------------------------------ observations
     @property
     def messages(self) -> list[dict[str, Any]]:

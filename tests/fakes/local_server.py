@@ -9,8 +9,23 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 
 class LocalHttpFake:
+    """Subclasses serve `_wsgi` and keep `_lock` (an RLock) and `_latency` (seconds each
+    provider answer is held back, after the request took effect)."""
+
     thread_name = "local-fake"
     request_handler: type[WSGIRequestHandler] = WSGIRequestHandler
+    _lock: threading.RLock
+    _latency: float
+
+    @property
+    def latency(self) -> float:
+        with self._lock:
+            return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        with self._lock:
+            self._latency = float(seconds)
 
     def _init_server(self, host: str, port: int) -> None:
         self._host, self._port = host, port

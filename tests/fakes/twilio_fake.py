@@ -154,16 +154,6 @@ class TwilioFake(LocalHttpFake):
         with self._lock:
             self._rejected[to] = (code, message)
 
-    @property
-    def latency(self) -> float:
-        with self._lock:
-            return self._latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        with self._lock:
-            self._latency = float(seconds)
-
     # ------------------------------------------------------------------ observations
     @property
     def messages(self) -> list[dict[str, Any]]:
