@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import VENV_BIN
+from bench.common import VENV_BIN, cleanup
 
 DEVICES = int(os.environ.get("BENCH_DEVICES", "100000"))
 SMALL = 10_000
@@ -128,13 +128,16 @@ def main() -> int:
     instance = Path(tempfile.mkdtemp(prefix="bawaba-bench-"))
     with FcmFake(keep_messages=False) as fake:  # 100k kept messages would cost ~450 MB
         env = setup(instance, fake)
-        add_followers(SMALL, 0)
-        small_seconds, small_peak, _ = run_campaign(env)
-        add_followers(DEVICES - SMALL, SMALL)
-        sent_before = fake.sent_count
-        seconds, peak, _ = run_campaign(env)
-        sent = fake.sent_count - sent_before
-        bare_seconds = bare(fake, env["FIREBASE_CREDENTIALS"], DEVICES)
+        try:
+            add_followers(SMALL, 0)
+            small_seconds, small_peak, _ = run_campaign(env)
+            add_followers(DEVICES - SMALL, SMALL)
+            sent_before = fake.sent_count
+            seconds, peak, _ = run_campaign(env)
+            sent = fake.sent_count - sent_before
+            bare_seconds = bare(fake, env["FIREBASE_CREDENTIALS"], DEVICES)
+        finally:
+            cleanup(instance)
     ours, base = sent / seconds, DEVICES / bare_seconds
     print(f"backend         = {'PostgreSQL' if 'DATABASE_URL' in env else 'SQLite'}")
     print(f"devices         = {DEVICES} (sent {sent})")

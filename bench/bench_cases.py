@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import Client, interleaved, start_gunicorn, summary
+from bench.common import Client, cleanup, interleaved, start_gunicorn, summary
 
 BODY = {"service_code": "MOI-RP-RENEW",
         "fields": {"qid": "28463412345", "passport_no": "P1234567", "years": "2",
@@ -62,6 +62,7 @@ def main() -> int:
         ])
     finally:
         server.stop()
+        cleanup(instance)
     for st in stats.values():
         print(st.line())
     post_ratio = stats["POST /requests"].rps / stats["bare Flask JSON POST"].rps

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import Client, interleaved, start_gunicorn, summary
+from bench.common import Client, cleanup, interleaved, start_gunicorn, summary
 
 SERVICES = int(os.environ.get("BENCH_SERVICES", "10000"))
 QUERIES = ["تجديد رخصة القيادة", "تجديد الاقامه", "شهادة حسن السيرة", "فاتورة الكهرباء",
@@ -57,6 +57,7 @@ def main() -> int:
         rss = server.worker_rss_mb()
     finally:
         server.stop()
+        cleanup(instance)
     bare, s, d = (stats[k] for k in ("bare Flask JSON", "GET /services?q=<Arabic>",
                                      "GET /services/{code}"))
     print(f"services loaded: {SERVICES}")

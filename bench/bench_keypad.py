@@ -14,7 +14,7 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
-from bench.common import Client, interleaved, start_gunicorn, summary
+from bench.common import Client, cleanup, interleaved, start_gunicorn, summary
 
 TOKEN = "bench-twilio-token"
 BASE = "https://bawaba.bench"
@@ -75,6 +75,7 @@ def main() -> int:
                              ("POST /ussd/africastalking", ussd, ["/ussd/africastalking"])])
     finally:
         server.stop()
+        cleanup(instance)
     bare_st, sms_st, ussd_st = (stats[k] for k in ("bare Flask form POST",
                                                    "POST /sms/twilio/inbound",
                                                    "POST /ussd/africastalking"))

@@ -30,7 +30,6 @@ import contextlib
 import math
 import os
 import pstats
-import shutil
 import signal
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import REPO, VENV_BIN, summary
+from bench.common import REPO, VENV_BIN, cleanup, summary
 from tests.fakes.twilio_fake import TwilioFake
 
 N = int(os.environ.get("BENCH_SMS", "10000"))
@@ -107,14 +106,6 @@ def prepare(env: dict[str, str]) -> None:
     if queued():
         # A shared Redis with someone's jobs on it: we would measure (and send) theirs.
         raise SystemExit(f"the sms queue already holds {queued()} jobs; use an empty Redis db")
-
-
-def shutdown_embedded_redis() -> None:
-    from core.config import get_settings
-    from core.redis_conn import get_redis
-
-    if get_settings().uses_embedded_redis:
-        get_redis().shutdown(nosave=True)
 
 
 # ---------------------------------------------------------------------------- bare loop
@@ -532,13 +523,12 @@ def main() -> int:
         try:
             lines = run_all(env, fake)
         finally:
-            shutdown_embedded_redis()
+            keep = bool(os.environ.get("BENCH_KEEP"))
+            cleanup(instance, keep_folder=keep)
+            if keep:
+                print(f"kept {instance} (worker.log, worker.prof)")
     print("\n".join(lines))
     print(f"\nbench time {time.monotonic() - started:.0f} s")
-    if os.environ.get("BENCH_KEEP"):
-        print(f"kept {instance} (worker.log, worker.prof)")
-    else:
-        shutil.rmtree(instance, ignore_errors=True)
     return 0
 
 

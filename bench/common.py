@@ -2,8 +2,10 @@
 same worker process, a keep-alive HTTP client, latency statistics and worker memory."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -133,3 +135,15 @@ def summary(value: float, target: float, higher_is_better: bool = True) -> str:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def cleanup(instance: Path, keep_folder: bool = False) -> None:
+    """Stop the embedded Redis a benchmark started (it daemonises) and remove its folder."""
+    from core.config import get_settings
+    from core.redis_conn import get_redis
+
+    if get_settings().uses_embedded_redis:
+        with contextlib.suppress(Exception):  # already gone is fine
+            get_redis().shutdown(nosave=True)
+    if not keep_folder:
+        shutil.rmtree(instance, ignore_errors=True)
