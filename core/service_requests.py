@@ -18,7 +18,7 @@ from core.citizens import parse_address
 from core.errors import Conflict, Msg, NotFound, ValidationFailed, invalid
 from core.forms import validate_answers
 from core.identity import Caller
-from core.models import Agency, Citizen, RequestDocument, RequestEvent, ServiceRequest
+from core.models import Citizen, RequestDocument, RequestEvent, ServiceRequest
 from core.notifications import notify_citizen
 from core.times import iso, utcnow
 from i18n.catalogs import N_, pick, t
@@ -244,6 +244,3 @@ def document_view(document: Any) -> dict[str, Any]:
     return {"id": document.id, "name": document.name, "size": document.size,
             "content_type": document.content_type}
 
-
-def agency_of(session: Session, code: str) -> Agency | None:
-    return session.scalar(select(Agency).where(Agency.code == code.upper()))

@@ -110,7 +110,7 @@ class ServiceList(Resource):
         args.done()
         catalog, language = current_catalog(), lang()
         total, matches = catalog.search_page(query, filters, (page_no - 1) * per_page, per_page)
-        items = [catalog.cached_item((s.code, language), partial(
+        items = [catalog.cached(("item", s.code, language), partial(
             lambda svc: encode(service_summary(svc, catalog, language)), s)) for s in matches]
         return raw_json_response(page_bytes(items, page_no, per_page, total))
 
@@ -125,11 +125,9 @@ class ServiceDetail(Resource):
         svc = catalog.find_service(ref) if len(ref) <= 64 else None
         if svc is None:
             raise NotFound()
-        key = ("detail", svc.code, language)
-        body = catalog.rendered.get(key)
-        if body is None:
-            body = catalog.rendered[key] = encode(service_detail(svc, catalog, language))
-        return raw_json_response(body)
+        return raw_json_response(catalog.cached(
+            ("detail", svc.code, language),
+            lambda: encode(service_detail(svc, catalog, language))))
 
 
 @ns.route("/offices")

@@ -75,15 +75,6 @@ def current_catalog() -> CatalogSnapshot:
     return snapshot
 
 
-def refresh_now() -> CatalogSnapshot:
-    """Rebuild synchronously (CLI, tests)."""
-    global _snapshot, _checked_at
-    with _lock:
-        _snapshot = _build()
-        _checked_at = time.monotonic()
-        return _snapshot
-
-
 def forget() -> None:
     global _snapshot
     with _lock:

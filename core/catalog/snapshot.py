@@ -57,18 +57,17 @@ class CatalogSnapshot:
     index: SearchIndex
     by_number: dict[int, ServiceRecord] = field(init=False)
     in_number_order: list[ServiceRecord] = field(init=False)
-    # Encoded responses, per (kind, key, language); dropped with the snapshot on refresh.
-    rendered: dict[tuple, bytes] = field(init=False, default_factory=dict)
-    # Encoded list items, most recently used first out; bounded so memory stays flat.
-    items: OrderedDict[tuple[str, str], bytes] = field(init=False, default_factory=OrderedDict)
-    ITEMS_MAX = 8192
+    # Encoded responses (list items, details, Open311 documents), dropped with the snapshot
+    # on refresh; least recently added out first, so memory stays flat with 10 000 services.
+    rendered: OrderedDict[tuple, bytes] = field(init=False, default_factory=OrderedDict)
+    RENDERED_MAX = 8192
 
-    def cached_item(self, key: tuple[str, str], render: Callable[[], bytes]) -> bytes:
-        body = self.items.get(key)
+    def cached(self, key: tuple, render: Callable[[], bytes]) -> bytes:
+        body = self.rendered.get(key)
         if body is None:
-            body = self.items[key] = render()
-            if len(self.items) > self.ITEMS_MAX:
-                self.items.popitem(last=False)
+            body = self.rendered[key] = render()
+            if len(self.rendered) > self.RENDERED_MAX:
+                self.rendered.popitem(last=False)
         return body
 
     def __post_init__(self) -> None:

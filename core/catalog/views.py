@@ -36,16 +36,13 @@ def category_view(category: CategoryRecord, lang: str) -> dict[str, Any]:
             "services_count": category.services_count}
 
 
-def office_view(office: OfficeRecord, lang: str, distance_km: float | None = None) -> dict:
-    view = {
+def office_view(office: OfficeRecord, lang: str) -> dict[str, Any]:
+    return {
         "code": office.code, "agency": office.agency_code, "name": pick(office.name, lang),
         "address": pick(office.address, lang), "lat": office.lat, "lng": office.lng,
         "opening_hours": office.opening_hours, "municipality": office.municipality,
         "zone": office.zone,
     }
-    if distance_km is not None:
-        view["distance_km"] = distance_km
-    return view
 
 
 def nearby_view(near: NearbyOffice, lang: str) -> dict[str, Any]:

@@ -67,10 +67,7 @@ def definition(svc: ServiceRecord, lang: str) -> dict[str, Any]:
 
 def _cached(catalog: CatalogSnapshot, key: tuple, build: Callable[[], bytes]) -> bytes:
     # Encoded once per catalogue snapshot; a catalogue load drops the snapshot and this.
-    payload = catalog.rendered.get(key)
-    if payload is None:
-        payload = catalog.rendered[key] = build()
-    return payload
+    return catalog.cached(("open311", *key), build)
 
 
 @bp.get("/v2/services.<fmt>")
